@@ -1,0 +1,84 @@
+package io.cachep.producer;
+
+import io.cachep.producer.scenario.DemoEvent;
+import io.cachep.producer.scenario.FaultInjector;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Sends a scenario's events at a steady rate for a while, counting what was sent by kind. Used by
+ * {@code bin/producer-demo} and, in-process, by the demo.
+ */
+public final class DemoProducer {
+    private final Producer<String, byte[]> producer;
+
+    public DemoProducer(Producer<String, byte[]> producer) {
+        this.producer = producer;
+    }
+
+    /** Counts by kind: event types, {@code duplicate:<type>} and {@code poison:<what>}. */
+    public record Summary(Map<String, Long> byKind, Duration elapsed) {
+        public long total() {
+            return byKind.values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        public long count(String kindPrefix) {
+            return byKind.entrySet().stream().filter(e -> e.getKey().startsWith(kindPrefix))
+                    .mapToLong(Map.Entry::getValue).sum();
+        }
+    }
+
+    /**
+     * Runs until {@code duration} has passed or {@code stop} says so, then sends what is held back and flushes.
+     *
+     * @param rate events per second (scenario steps; duplicates and poison come on top)
+     */
+    public Summary run(FaultInjector events, double rate, Duration duration, BooleanSupplier stop) {
+        Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        long started = System.nanoTime();
+        long end = started + duration.toNanos();
+        double intervalNanos = 1e9 / rate;
+        for (long step = 0; ; step++) {
+            long due = started + (long) (step * intervalNanos);
+            if (due >= end || stop.getAsBoolean() || failure.get() != null) {
+                break;
+            }
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            send(events.next(Instant.now()), counts, failure);
+        }
+        send(events.drain(), counts, failure);
+        producer.flush();
+        if (failure.get() != null) {
+            throw new IllegalStateException("sending to Kafka failed: " + failure.get().getMessage(), failure.get());
+        }
+        Map<String, Long> byKind = new TreeMap<>();
+        counts.forEach((kind, n) -> byKind.put(kind, n.sum()));
+        return new Summary(byKind, Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    private void send(List<DemoEvent> batch, Map<String, LongAdder> counts, AtomicReference<Exception> failure) {
+        for (DemoEvent event : batch) {
+            producer.send(new ProducerRecord<>(event.topic(), event.key(), event.value()), (metadata, error) -> {
+                if (error != null) {
+                    failure.compareAndSet(null, error);
+                } else {
+                    counts.computeIfAbsent(event.kind(), k -> new LongAdder()).increment();
+                }
+            });
+        }
+    }
+}

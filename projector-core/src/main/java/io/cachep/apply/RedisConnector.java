@@ -1,0 +1,35 @@
+package io.cachep.apply;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import java.time.Duration;
+
+/**
+ * Opens Redis clients with every option that bounds memory and time set explicitly, rather than Lettuce's defaults:
+ * a Redis outage must stall the projector, never grow its heap or hang it.
+ */
+public final class RedisConnector {
+    /** Commands Lettuce may queue per connection; past it, commands fail fast instead of buffering without bound. */
+    public static final int REQUEST_QUEUE_SIZE = 10_000;
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+    private RedisConnector() {}
+
+    public static RedisClient client(RedisURI uri, Duration commandTimeout) {
+        uri.setTimeout(commandTimeout);
+        RedisClient client = RedisClient.create(uri);
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                // While disconnected, fail commands at once: the caller retries from its last commit, and nothing
+                // piles up in memory behind a dead connection.
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .requestQueueSize(REQUEST_QUEUE_SIZE)
+                .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
+                .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).keepAlive(true).build())
+                .build());
+        return client;
+    }
+}

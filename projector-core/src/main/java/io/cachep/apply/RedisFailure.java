@@ -1,0 +1,51 @@
+package io.cachep.apply;
+
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisException;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+
+/**
+ * Classifies a failed Redis call once: is it the event's fault (POISON), a passing condition worth retrying from
+ * the last commit (TRANSIENT), or something no retry can fix (FATAL)?
+ */
+public enum RedisFailure {
+    /** The key holds another type than the rule writes: this event can never apply. To the DLQ. */
+    POISON,
+    /** Connection lost or refused, timeout, LOADING, BUSY, READONLY, MASTERDOWN, TRYAGAIN, CLUSTERDOWN: retry. */
+    TRANSIENT,
+    /** Authentication or permission errors, or a script error that signals a bug: stop with a clear message. */
+    FATAL;
+
+    private static final List<String> TRANSIENT_PREFIXES =
+            List.of("LOADING", "BUSY", "READONLY", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN", "MOVED", "ASK");
+    private static final List<String> FATAL_PREFIXES = List.of("NOAUTH", "WRONGPASS", "NOPERM");
+
+    public static RedisFailure classify(Throwable failure) {
+        Throwable e = RedisApplier.unwrap(failure);
+        if (e instanceof RedisCommandExecutionException) {
+            String message = String.valueOf(e.getMessage());
+            if (message.startsWith("WRONGTYPE")) {
+                return POISON;
+            }
+            if (FATAL_PREFIXES.stream().anyMatch(message::startsWith)) {
+                return FATAL;
+            }
+            if (TRANSIENT_PREFIXES.stream().anyMatch(message::startsWith)) {
+                return TRANSIENT;
+            }
+            return FATAL;
+        }
+        if (e instanceof RedisConnectionException || e instanceof RedisCommandTimeoutException
+                || e instanceof CancellationException || e instanceof java.io.IOException) {
+            return TRANSIENT;
+        }
+        if (e instanceof RedisException) {
+            // Lettuce's generic failures: "Connection closed", "Currently not connected" (REJECT_COMMANDS), ...
+            return TRANSIENT;
+        }
+        return FATAL;
+    }
+}

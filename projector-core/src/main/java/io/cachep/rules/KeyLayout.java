@@ -1,0 +1,63 @@
+package io.cachep.rules;
+
+import java.util.regex.Pattern;
+
+/**
+ * The one place where Redis key formats are decided.
+ *
+ * <p>Every key a projection writes is {@code <namespace>:<rendered key>}. Its fencing metadata lives beside it at
+ * {@code <namespace>:~fence:<rendered key>}: same namespace (so rebuild and verify find it), same hash tag (so one
+ * Lua call can check and write both, on one Redis Cluster slot), and a {@code ~} segment that no rendered key may
+ * start with, so metadata can never collide with data.
+ */
+public final class KeyLayout {
+    /** Namespaces are plain words: a brace would steal the hash tag, a colon would blur the prefix. */
+    public static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
+    static final String FENCE_SEGMENT = "~fence:";
+    /** Keys of rules may not start with this: it marks cachep's own metadata. */
+    public static final char RESERVED_PREFIX = '~';
+
+    private final String namespace;
+
+    public KeyLayout(String namespace) {
+        if (namespace == null || !NAMESPACE.matcher(namespace).matches()) {
+            throw new IllegalArgumentException("namespace must match " + NAMESPACE.pattern() + ", was '" + namespace + "'");
+        }
+        this.namespace = namespace;
+    }
+
+    public String namespace() {
+        return namespace;
+    }
+
+    /** The keys for a rendered rule key such as {@code session:{s-17}}. */
+    public EntryKey entry(String renderedKey) {
+        String data = namespace + ':' + renderedKey;
+        return new EntryKey(data, namespace + ':' + FENCE_SEGMENT + renderedKey, hashTag(data));
+    }
+
+    /** The pattern that matches every key of the namespace, data and metadata alike. */
+    public String scanPattern() {
+        return namespace + ":*";
+    }
+
+    /** True for keys that hold cachep's metadata rather than projected data. */
+    public boolean isMetadata(String key) {
+        return key.startsWith(namespace + ':' + RESERVED_PREFIX);
+    }
+
+    /**
+     * The part of a key Redis Cluster hashes: the text between the first '{' and the first '}' after it, when
+     * that is non-empty; otherwise the whole key. The same rule as Redis's own {@code keyHashSlot}.
+     */
+    public static String hashTag(String key) {
+        int open = key.indexOf('{');
+        if (open >= 0) {
+            int close = key.indexOf('}', open + 1);
+            if (close > open + 1) {
+                return key.substring(open + 1, close);
+            }
+        }
+        return key;
+    }
+}

@@ -1,0 +1,27 @@
+package io.cachep.rules;
+
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A whole rules file: the namespace every key is written under, how long a delete's tombstone blocks older
+ * writes, and the rules.
+ */
+public record ProjectionRules(String namespace, Duration tombstoneRetention, List<ProjectionRule> rules) {
+    public ProjectionRules {
+        rules = List.copyOf(rules);
+        new KeyLayout(namespace); // validates the namespace
+        if (tombstoneRetention.isNegative() || tombstoneRetention.isZero()) {
+            throw new IllegalArgumentException("tombstone retention must be positive");
+        }
+    }
+
+    /** The topics the rules read, in the order they first appear. */
+    public Set<String> topics() {
+        Set<String> topics = new LinkedHashSet<>();
+        rules.forEach(r -> topics.add(r.topic()));
+        return topics;
+    }
+}

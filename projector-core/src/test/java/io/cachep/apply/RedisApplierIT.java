@@ -1,0 +1,144 @@
+package io.cachep.apply;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cachep.devstack.DevStack;
+import io.cachep.devstack.junit.DevStackExtension;
+import io.cachep.devstack.junit.TestIsolation;
+import io.cachep.rules.EntryKey;
+import io.cachep.rules.KeyLayout;
+import io.cachep.rules.Mutation;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The fenced-apply script against a real redis-server: the version fence, tombstones and event-time expiry. */
+@ExtendWith(DevStackExtension.class)
+class RedisApplierIT {
+    private static final Duration RETENTION = Duration.ofHours(24);
+
+    private RedisClient client;
+    private StatefulRedisConnection<String, String> connection;
+    private RedisCommands<String, String> redis;
+    private RedisApplier applier;
+    private EntryKey session;
+
+    @BeforeEach
+    void connect(DevStack stack, TestIsolation isolation) {
+        client = RedisClient.create(stack.redisUri());
+        connection = client.connect();
+        redis = connection.sync();
+        applier = new RedisApplier(connection.async(), RETENTION);
+        session = new KeyLayout(isolation.keyPrefix()).entry("session:{s-1}");
+    }
+
+    @AfterEach
+    void close() {
+        connection.close();
+        client.shutdown();
+    }
+
+    private ApplyOutcome upsert(long version, Map<String, String> hash, long expireAt) throws Exception {
+        return apply(version, new Mutation.Upsert("r", session, hash, null, expireAt));
+    }
+
+    private ApplyOutcome delete(long version) throws Exception {
+        return apply(version, new Mutation.Delete("r", session, null));
+    }
+
+    private ApplyOutcome apply(long version, Mutation mutation) throws Exception {
+        return applier.apply(version, List.of(mutation)).get().get(0);
+    }
+
+    private static long inOneHour() {
+        return Instant.now().plus(Duration.ofHours(1)).toEpochMilli();
+    }
+
+    @Test
+    void shouldApplyNewerVersionsAndCountDuplicatesAndStaleOnesWithoutWriting() throws Exception {
+        long expiry = inOneHour();
+        assertThat(upsert(2, Map.of("device", "ios"), expiry)).isEqualTo(ApplyOutcome.APPLIED);
+        assertThat(upsert(2, Map.of("device", "DUPLICATE"), expiry)).isEqualTo(ApplyOutcome.DUPLICATE);
+        assertThat(upsert(1, Map.of("device", "OLDER"), expiry)).isEqualTo(ApplyOutcome.STALE);
+        assertThat(redis.hgetall(session.data())).isEqualTo(Map.of("device", "ios"));
+        assertThat(upsert(3, Map.of("device", "web"), expiry)).isEqualTo(ApplyOutcome.APPLIED);
+        assertThat(redis.hgetall(session.data())).isEqualTo(Map.of("device", "web"));
+    }
+
+    @Test
+    void shouldReplaceTheWholeHashSoNoFieldOfAnOlderVersionSurvives() throws Exception {
+        upsert(1, Map.of("a", "1", "b", "2"), inOneHour());
+        upsert(2, Map.of("a", "3"), inOneHour());
+        assertThat(redis.hgetall(session.data())).isEqualTo(Map.of("a", "3"));
+    }
+
+    @Test
+    void shouldNotResurrectADeletedEntryWhenAnOlderUpsertArrives() throws Exception {
+        upsert(1, Map.of("device", "ios"), inOneHour());
+        assertThat(delete(3)).isEqualTo(ApplyOutcome.APPLIED);
+        assertThat(redis.exists(session.data())).isZero();
+        assertThat(upsert(2, Map.of("device", "late"), inOneHour())).isEqualTo(ApplyOutcome.STALE);
+        assertThat(redis.exists(session.data())).isZero();
+        long tombstoneTtl = redis.pttl(session.fence());
+        assertThat(tombstoneTtl).isBetween(RETENTION.toMillis() - 60_000, RETENTION.toMillis());
+    }
+
+    @Test
+    void shouldWriteNothingForAnEventWhoseExpiryFromEventTimeHasPassed() throws Exception {
+        long expiredAnHourAgo = Instant.now().minus(Duration.ofHours(3)).plus(Duration.ofHours(1)).toEpochMilli();
+        assertThat(upsert(1, Map.of("device", "ios"), expiredAnHourAgo)).isEqualTo(ApplyOutcome.EXPIRED);
+        assertThat(redis.exists(session.data())).isZero();
+    }
+
+    @Test
+    void shouldSetTheExpiryComputedFromEventTimeAndKeepItOnAnOverwriteWithoutTtl() throws Exception {
+        long expiry = inOneHour();
+        upsert(1, Map.of("device", "ios"), expiry);
+        assertThat(redis.pexpiretime(session.data())).isEqualTo(expiry);
+        upsert(2, Map.of("device", "web"), Mutation.NO_EXPIRY);
+        assertThat(redis.pexpiretime(session.data())).isEqualTo(expiry);
+        assertThat(redis.pexpiretime(session.fence())).isGreaterThanOrEqualTo(expiry);
+    }
+
+    @Test
+    void shouldKeepTheFenceInvisibleToReadersOfTheEntry() throws Exception {
+        upsert(5, Map.of("device", "ios"), inOneHour());
+        assertThat(redis.hkeys(session.data())).containsExactly("device");
+        assertThat(redis.hget(session.fence(), "v")).isEqualTo("5");
+    }
+
+    @Test
+    void shouldCompareVersionsBeyondTwoToTheFiftyThirdExactly() throws Exception {
+        long big = (1L << 53) + 1;
+        upsert(big, Map.of("v", "big"), inOneHour());
+        assertThat(upsert(big - 1, Map.of("v", "older"), inOneHour())).isEqualTo(ApplyOutcome.STALE);
+        assertThat(upsert(big + 1, Map.of("v", "newer"), inOneHour())).isEqualTo(ApplyOutcome.APPLIED);
+    }
+
+    @Test
+    void shouldRefuseAKeyOfAnotherTypeWithWrongtypeAndWriteNothing() {
+        redis.rpush(session.data(), "someone else's list");
+        assertThatThrownBy(() -> upsert(1, Map.of("device", "ios"), inOneHour()))
+                .isInstanceOf(ExecutionException.class)
+                .satisfies(e -> assertThat(RedisFailure.classify(e)).isEqualTo(RedisFailure.POISON));
+        assertThat(redis.lrange(session.data(), 0, -1)).containsExactly("someone else's list");
+        assertThat(redis.exists(session.fence())).isZero();
+    }
+
+    @Test
+    void shouldReloadTheScriptAfterScriptFlush() throws Exception {
+        upsert(1, Map.of("device", "ios"), inOneHour());
+        redis.scriptFlush();
+        assertThat(upsert(2, Map.of("device", "web"), inOneHour())).isEqualTo(ApplyOutcome.APPLIED);
+    }
+}
