@@ -12,8 +12,13 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Sends a scenario's events at a steady rate for a while, counting what was sent by kind. Used by
@@ -24,6 +29,16 @@ public final class DemoProducer {
 
     public DemoProducer(Producer<String, byte[]> producer) {
         this.producer = producer;
+    }
+
+    /** A producer for demo events: keys as strings (the subject), values as the exact bytes, acks from all replicas. */
+    public static Producer<String, byte[]> kafkaProducer(String bootstrapServers, String clientId) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
     }
 
     /** Counts by kind: event types, {@code duplicate:<type>} and {@code poison:<what>}. */

@@ -10,14 +10,10 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
+import io.cachep.cli.OutputFormat;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -65,7 +61,7 @@ public final class ProducerDemoMain implements Callable<Integer> {
     String bootstrapServers;
 
     @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
-    String output;
+    OutputFormat output;
 
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -84,10 +80,6 @@ public final class ProducerDemoMain implements Callable<Integer> {
             err.println("no Kafka given: pass --bootstrap-servers or set " + BOOTSTRAP_ENV);
             return 2;
         }
-        if (!output.equals("text") && !output.equals("json")) {
-            err.println("-o must be text or json, was '" + output + "'");
-            return 2;
-        }
         Duration runFor;
         FaultInjector events;
         try {
@@ -104,7 +96,7 @@ public final class ProducerDemoMain implements Callable<Integer> {
         }
         AtomicBoolean stop = new AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop.set(true)));
-        try (Producer<String, byte[]> producer = producer(servers)) {
+        try (Producer<String, byte[]> producer = DemoProducer.kafkaProducer(servers, "cachep-producer-demo")) {
             err.printf("producing %s events at %.0f/s for %s to %s%n", scenario, rate, duration, servers);
             err.flush();
             DemoProducer.Summary summary = new DemoProducer(producer).run(events, rate, runFor, stop::get);
@@ -123,17 +115,8 @@ public final class ProducerDemoMain implements Callable<Integer> {
         throw new IllegalArgumentException("unknown scenario '" + scenario + "'; available: sessions");
     }
 
-    static Producer<String, byte[]> producer(String servers) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, "cachep-producer-demo");
-        return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
-    }
-
     private void print(DemoProducer.Summary summary, PrintWriter out) throws Exception {
-        if (output.equals("json")) {
+        if (output == OutputFormat.json) {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("total", summary.total());
             json.put("elapsedMillis", summary.elapsed().toMillis());

@@ -7,8 +7,16 @@ import java.util.Optional;
 public final class DidYouMean {
     private DidYouMean() {}
 
-    /** The closest candidate within an edit distance of a third of the word's length (at least 2), if any. */
+    /**
+     * The closest candidate within an edit distance of a third of the word's length (at least 2), if any: for
+     * short words such as field names.
+     */
     public static Optional<String> closest(String word, Collection<String> candidates) {
+        return closest(word, candidates, Math.max(2, word.length() / 3));
+    }
+
+    /** The closest candidate (ignoring case) at most {@code allowed} edits away, if any. */
+    public static Optional<String> closest(String word, Collection<String> candidates, int allowed) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String candidate : candidates) {
@@ -18,8 +26,7 @@ public final class DidYouMean {
                 bestDistance = d;
             }
         }
-        int limit = Math.max(2, word.length() / 3);
-        return bestDistance <= limit ? Optional.ofNullable(best) : Optional.empty();
+        return bestDistance <= allowed ? Optional.ofNullable(best) : Optional.empty();
     }
 
     /** ", did you mean 'x'?" or the empty string. */
@@ -27,8 +34,8 @@ public final class DidYouMean {
         return closest(word, candidates).map(c -> ", did you mean '" + c + "'?").orElse("");
     }
 
-    /** Levenshtein distance, two rows. */
-    static int distance(String a, String b) {
+    /** Levenshtein distance (insertions, deletions, substitutions), two rows at a time. */
+    public static int distance(String a, String b) {
         int[] previous = new int[b.length() + 1];
         int[] current = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) {

@@ -1,0 +1,104 @@
+package io.cachep.demo;
+
+import io.cachep.apply.ApplyOutcome;
+import io.cachep.producer.DemoProducer;
+import io.cachep.projector.topology.ProjectionMetrics;
+import io.cachep.rules.KeyLayout;
+import io.cachep.rules.ProjectionRules;
+import io.cachep.text.TextTable;
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/** The demo's closing summary: what was produced, what the projector decided, and what Redis now holds. */
+final class DemoReport {
+    private static final int SAMPLES = 5;
+
+    private final DemoProducer.Summary produced;
+    private final ProjectionMetrics metrics;
+    private final String redisUri;
+    private final KeyLayout layout;
+
+    DemoReport(DemoProducer.Summary produced, ProjectionMetrics metrics, String redisUri, ProjectionRules rules) {
+        this.produced = produced;
+        this.metrics = metrics;
+        this.redisUri = redisUri;
+        this.layout = new KeyLayout(rules.namespace());
+    }
+
+    String render() {
+        StringBuilder out = new StringBuilder("\n");
+        TextTable producedTable = new TextTable("produced", "records");
+        produced.byKind().forEach(producedTable::row);
+        producedTable.row("total", produced.total());
+        out.append(producedTable.render()).append('\n');
+
+        TextTable outcomes = new TextTable("projector outcome", "events");
+        for (ApplyOutcome outcome : ApplyOutcome.values()) {
+            outcomes.row(outcome.label(), metrics.count(outcome.label()));
+        }
+        outcomes.row("dead-lettered (dlq)", metrics.count(ProjectionMetrics.DLQ_OUTCOME));
+        out.append(outcomes.render()).append('\n');
+
+        RedisClient client = RedisClient.create(redisUri);
+        try (StatefulRedisConnection<String, String> connection = client.connect()) {
+            RedisCommands<String, String> redis = connection.sync();
+            List<String> dataKeys = new ArrayList<>();
+            long fences = 0;
+            ScanCursor cursor = ScanCursor.INITIAL;
+            do {
+                KeyScanCursor<String> page = redis.scan(cursor, ScanArgs.Builder.matches(layout.scanPattern()).limit(1000));
+                for (String key : page.getKeys()) {
+                    if (layout.isMetadata(key)) {
+                        fences++;
+                    } else {
+                        dataKeys.add(key);
+                    }
+                }
+                cursor = page;
+            } while (!cursor.isFinished());
+            TextTable keys = new TextTable("redis (namespace " + layout.namespace() + ")", "keys");
+            keys.row("entries", dataKeys.size());
+            keys.row("fences and tombstones", fences);
+            out.append(keys.render()).append('\n');
+
+            TextTable samples = new TextTable("sample entry", "ttl", "value");
+            dataKeys.stream().sorted().limit(SAMPLES).forEach(key -> samples.row(key,
+                    ttl(redis.pttl(key)), value(redis, key)));
+            out.append(samples.render());
+        } finally {
+            client.shutdown();
+        }
+        return out.toString();
+    }
+
+    private static String ttl(long millis) {
+        if (millis < 0) {
+            return millis == -1 ? "none" : "gone";
+        }
+        Duration d = Duration.ofMillis(millis);
+        return d.toMinutes() + "m" + String.format("%02d", d.toSecondsPart()) + "s";
+    }
+
+    private static String value(RedisCommands<String, String> redis, String key) {
+        return switch (redis.type(key)) {
+            case "hash" -> render(redis.hgetall(key));
+            case "string" -> redis.get(key);
+            default -> "(" + redis.type(key) + ")";
+        };
+    }
+
+    private static String render(Map<String, String> hash) {
+        return new TreeMap<>(hash).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining(" "));
+    }
+}

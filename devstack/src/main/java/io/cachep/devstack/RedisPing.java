@@ -1,0 +1,46 @@
+package io.cachep.devstack;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * Asks a local redis-server whether it serves commands, over a raw socket: devstack has no Redis client on purpose
+ * (the modules under test bring their own, and their versions should not be pinned by a test fixture).
+ */
+final class RedisPing {
+    private RedisPing() {}
+
+    /**
+     * True when the server answers {@code PING} with {@code +PONG}, or with {@code -NOAUTH} (it serves commands, and
+     * the caller started it with {@code --requirepass}). False while it is down, still loading its AOF
+     * ({@code -LOADING}), or silent for longer than {@code timeout}.
+     */
+    static boolean answers(int port, Duration timeout) {
+        int millis = (int) Math.max(1, timeout.toMillis());
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), millis);
+            socket.setSoTimeout(millis);
+            OutputStream out = socket.getOutputStream();
+            out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String reply = readLine(socket.getInputStream());
+            return reply.startsWith("+PONG") || reply.startsWith("-NOAUTH");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int c = in.read(); c != -1 && c != '\n'; c = in.read()) {
+            line.append((char) c);
+        }
+        return line.toString();
+    }
+}

@@ -1,0 +1,20 @@
+package io.cachep.dlqtool;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code bin/dlq-tool}: the operator's CLI. It reads the projector's own configuration (the same {@code --config}
+ * file and {@code PROJECTOR_*} environment), so it points at a deployment with what the projector already uses.
+ */
+@Command(name = "dlq-tool", mixinStandardHelpOptions = true,
+        versionProvider = io.cachep.cli.Versions.class,
+        description = "Operate cachep: its configuration and topics (DLQ, replay, rebuild and verify follow).",
+        subcommands = {ConfigCommand.class, TopicsCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:ok", "1:failed", "2:usage or configuration error", "3:partial"})
+public final class DlqToolMain {
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new DlqToolMain()).execute(args));
+    }
+}

@@ -1,0 +1,82 @@
+package io.cachep.dlqtool;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cachep.config.InvalidConfigurationException;
+import io.cachep.config.ProjectorConfig;
+import io.cachep.config.cli.ConfigOptions;
+import io.cachep.text.TextTable;
+import io.cachep.topics.InvalidTopicSpecException;
+import io.cachep.topics.TopicChange;
+import io.cachep.topics.TopicSetup;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import io.cachep.cli.OutputFormat;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code dlq-tool topics apply}: creates the missing topics of the specs folder and reports drift; changes nothing else. */
+@Command(name = "topics", mixinStandardHelpOptions = true, description = "Topic specs (topics/*.yaml).",
+        subcommands = TopicsCommand.Apply.class)
+final class TopicsCommand {
+
+    @Command(name = "apply", mixinStandardHelpOptions = true,
+            description = "Create the topics of projector.topics.dir that do not exist; report those that differ from"
+                    + " their spec (drift) without changing them. Idempotent. Exit 3 when any topic drifted.")
+    static final class Apply implements Callable<Integer> {
+        @Mixin
+        ConfigOptions configOptions;
+
+        @Option(names = "--topics-dir", paramLabel = "DIR", description = "Overrides projector.topics.dir.")
+        Path topicsDir;
+
+        @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
+        OutputFormat output;
+
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        private final Map<String, String> environment;
+
+        Apply() {
+            this(System.getenv());
+        }
+
+        Apply(Map<String, String> environment) {
+            this.environment = environment;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            List<TopicChange> changes;
+            try {
+                ProjectorConfig config = configOptions.load(environment);
+                changes = TopicSetup.applyDirectory(config.kafkaClientProperties(),
+                        topicsDir != null ? topicsDir : config.topicsDir());
+            } catch (InvalidConfigurationException | InvalidTopicSpecException e) {
+                err.println(e.getMessage());
+                return 2;
+            }
+            if (output == OutputFormat.json) {
+                ObjectMapper json = new ObjectMapper();
+                for (TopicChange change : changes) {
+                    out.println(json.writeValueAsString(Map.of(
+                            "topic", change.topic(), "action", change.action().name(), "detail", change.detail())));
+                }
+            } else {
+                TextTable table = new TextTable("topic", "action", "detail");
+                changes.forEach(c -> table.row(c.topic(), c.action(), c.detail()));
+                out.print(table.render());
+            }
+            boolean drift = changes.stream().anyMatch(c -> c.action() == TopicChange.Action.DRIFT);
+            return drift ? 3 : 0;
+        }
+    }
+}

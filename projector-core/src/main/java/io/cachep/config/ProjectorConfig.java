@@ -1,0 +1,187 @@
+package io.cachep.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.NonEmptyString;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.types.Password;
+
+/**
+ * The projector's typed configuration. Every key is declared once in {@link #DEFINITION}; the key names are a
+ * contract with users (files, environment variables, flags), so rename nothing here.
+ *
+ * <p>Build one with {@link ConfigLoader}, which layers file, environment and flags and reports every problem at
+ * once. The constructor is package-private so that no caller can skip those checks.
+ */
+public final class ProjectorConfig extends AbstractConfig {
+
+    /** Every key the projector owns starts with this. */
+    public static final String PREFIX = "projector.";
+
+    /** Keys under this prefix are handed, prefix stripped, to every Kafka client and to Kafka Streams. */
+    public static final String KAFKA_PREFIX = "projector.kafka.";
+    static final String KAFKA_PREFIX_DOC = "Pass-through: every key under projector.kafka. (bootstrap.servers included) is"
+            + " handed, with the prefix stripped, to every Kafka client and to Kafka Streams, for SASL, TLS and tuning,"
+            + " e.g. projector.kafka.security.protocol=SASL_SSL. In the environment PROJECTOR_KAFKA_SASL_JAAS_CONFIG sets"
+            + " sasl.jaas.config (lower case, '_' becomes '.'). Secrets (Kafka PASSWORD keys, and names containing"
+            + " password, secret, jaas or token or ending in .key) are logged as [hidden].";
+
+    public static final String APPLICATION_ID_CONFIG = "projector.application.id";
+    private static final String APPLICATION_ID_DOC = "The Kafka Streams application id; also the consumer group and"
+            + " the prefix of the internal topics. Two projectors with the same id share the work.";
+
+    public static final String BOOTSTRAP_SERVERS_CONFIG = KAFKA_PREFIX + CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG;
+    private static final String BOOTSTRAP_SERVERS_DOC = "Kafka bootstrap servers, host:port[,host:port...].";
+
+    public static final String REDIS_URI_CONFIG = "projector.redis.uri";
+    private static final String REDIS_URI_DOC = "Redis to project into: redis:// or rediss:// (TLS), optional"
+            + " user:password@ (percent-encode ':' and '@' inside them), host, optional port (6379), optional /db (0)."
+            + " The password is never logged.";
+
+    public static final String REDIS_PASSWORD_CONFIG = "projector.redis.password";
+    private static final String REDIS_PASSWORD_DOC = "Redis password; overrides the one in projector.redis.uri so"
+            + " the secret can come from its own variable.";
+
+    public static final String REDIS_COMMAND_TIMEOUT_MS_CONFIG = "projector.redis.command.timeout.ms";
+    private static final String REDIS_COMMAND_TIMEOUT_MS_DOC = "How long one Redis command may take before it"
+            + " counts as failed, in milliseconds.";
+
+    public static final String RULES_FILE_CONFIG = "projector.rules.file";
+    private static final String RULES_FILE_DOC = "Path to the YAML projection rules. Must exist and be readable.";
+
+    public static final String DLQ_TOPIC_CONFIG = "projector.dlq.topic";
+    private static final String DLQ_TOPIC_DOC = "Topic that receives events the projector cannot apply.";
+
+    public static final String HTTP_PORT_CONFIG = "projector.http.port";
+    private static final String HTTP_PORT_DOC = "Port for /metrics, /health and /ready; 0 picks any free port.";
+
+    public static final String TOPICS_DIR_CONFIG = "projector.topics.dir";
+    private static final String TOPICS_DIR_DOC = "Folder of topic specs (one *.yaml per topic) that --apply-topics"
+            + " applies.";
+
+    public static final ConfigDef DEFINITION = new ConfigDef()
+            .define(APPLICATION_ID_CONFIG, Type.STRING, "cachep-projector", new NonEmptyString(),
+                    Importance.HIGH, APPLICATION_ID_DOC)
+            .define(BOOTSTRAP_SERVERS_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new NonEmptyString(),
+                    Importance.HIGH, BOOTSTRAP_SERVERS_DOC)
+            .define(REDIS_URI_CONFIG, Type.STRING, "redis://127.0.0.1:6379", new RedisUriValidator(),
+                    Importance.HIGH, REDIS_URI_DOC)
+            .define(REDIS_PASSWORD_CONFIG, Type.PASSWORD, null,
+                    Importance.HIGH, REDIS_PASSWORD_DOC)
+            .define(REDIS_COMMAND_TIMEOUT_MS_CONFIG, Type.LONG, 2000L, Range.atLeast(1),
+                    Importance.MEDIUM, REDIS_COMMAND_TIMEOUT_MS_DOC)
+            .define(RULES_FILE_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new NonEmptyString(),
+                    Importance.HIGH, RULES_FILE_DOC)
+            .define(DLQ_TOPIC_CONFIG, Type.STRING, "cachep-dlq", new TopicNameValidator(),
+                    Importance.MEDIUM, DLQ_TOPIC_DOC)
+            .define(HTTP_PORT_CONFIG, Type.INT, 8080, Range.between(0, 65535),
+                    Importance.MEDIUM, HTTP_PORT_DOC)
+            .define(TOPICS_DIR_CONFIG, Type.STRING, "topics", new NonEmptyString(),
+                    Importance.LOW, TOPICS_DIR_DOC);
+
+    static final String HIDDEN = "[hidden]";
+
+    private final List<String> warnings;
+
+    /**
+     * @param originals values already checked by {@link ConfigLoader}: declared keys and projector.kafka.* keys
+     * @param warnings  what the loader noticed but did not reject (unknown keys, unknown variables)
+     */
+    ProjectorConfig(Map<String, ?> originals, List<String> warnings) {
+        // doLog=false: AbstractConfig would log the URI with its password; callers log redacted() instead.
+        super(DEFINITION, originals, false);
+        this.warnings = List.copyOf(warnings);
+    }
+
+    public String applicationId() {
+        return getString(APPLICATION_ID_CONFIG);
+    }
+
+    public String bootstrapServers() {
+        return getString(BOOTSTRAP_SERVERS_CONFIG);
+    }
+
+    /**
+     * Every projector.kafka.* key with the prefix stripped, ready for a Kafka client or Kafka Streams. Secrets are
+     * plain strings here because the clients need them; never log this map, log {@link #redacted()}.
+     */
+    public Map<String, Object> kafkaClientProperties() {
+        Map<String, Object> properties = new TreeMap<>();
+        originalsWithPrefix(KAFKA_PREFIX).forEach((key, value) ->
+                properties.put(key, value instanceof Password password ? password.value() : String.valueOf(value)));
+        properties.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        return Collections.unmodifiableMap(properties);
+    }
+
+    /** The Redis endpoint, with {@value #REDIS_PASSWORD_CONFIG} taking precedence over the URI's password. */
+    public RedisEndpoint redis() {
+        RedisUri.Parts uri = RedisUri.parse(getString(REDIS_URI_CONFIG));
+        return new RedisEndpoint(uri.tls(), uri.host(), uri.port(), uri.database(), uri.username(),
+                redisPasswordOverride().or(uri::password),
+                Duration.ofMillis(getLong(REDIS_COMMAND_TIMEOUT_MS_CONFIG)));
+    }
+
+    public Path rulesFile() {
+        return Path.of(getString(RULES_FILE_CONFIG));
+    }
+
+    public String dlqTopic() {
+        return getString(DLQ_TOPIC_CONFIG);
+    }
+
+    public int httpPort() {
+        return getInt(HTTP_PORT_CONFIG);
+    }
+
+    public Path topicsDir() {
+        return Path.of(getString(TOPICS_DIR_CONFIG));
+    }
+
+    /** Things worth a WARN log line that did not stop the projector; the caller logs them. */
+    public List<String> warnings() {
+        return warnings;
+    }
+
+    /**
+     * The effective configuration (defaults included), sorted by key, safe to log: the Redis password, the password
+     * inside the Redis URI and every secret-looking pass-through key read {@value #HIDDEN}. An unset secret reads
+     * as an empty string, so the log still tells whether it was set.
+     */
+    public Map<String, String> redacted() {
+        Map<String, String> shown = new TreeMap<>();
+        for (String key : DEFINITION.configKeys().keySet()) {
+            Object value = values().get(key);
+            shown.put(key, value == null ? "" : String.valueOf(value)); // Password.toString() is already [hidden]
+        }
+        shown.put(REDIS_URI_CONFIG, RedisUri.parse(getString(REDIS_URI_CONFIG)).redacted());
+        originalsWithPrefix(KAFKA_PREFIX, false).forEach((key, value) -> {
+            if (!DEFINITION.configKeys().containsKey(key)) {
+                String clientKey = key.substring(KAFKA_PREFIX.length());
+                shown.put(key, SecretKeys.isSecret(clientKey) ? HIDDEN : String.valueOf(value));
+            }
+        });
+        return Collections.unmodifiableMap(new LinkedHashMap<>(shown));
+    }
+
+    @Override
+    public String toString() {
+        return "ProjectorConfig" + redacted();
+    }
+
+    private Optional<String> redisPasswordOverride() {
+        // An empty override counts as unset: container setups often pass PROJECTOR_REDIS_PASSWORD= for "none".
+        return Optional.ofNullable(getPassword(REDIS_PASSWORD_CONFIG)).map(Password::value).filter(p -> !p.isEmpty());
+    }
+}

@@ -1,0 +1,159 @@
+package io.cachep.projector;
+
+import io.cachep.apply.RedisApplier;
+import io.cachep.apply.RedisConnector;
+import io.cachep.config.ProjectorConfig;
+import io.cachep.config.RedisEndpoint;
+import io.cachep.projector.http.HttpEndpoints;
+import io.cachep.projector.topology.ProjectionFailure;
+import io.cachep.projector.topology.ProjectionMetrics;
+import io.cachep.projector.topology.ProjectionTopology;
+import io.cachep.projector.topology.RetryBudget;
+import io.cachep.rules.ProjectionRule;
+import io.cachep.rules.ProjectionRules;
+import io.cachep.rules.RuleEngine;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running projector: Redis connection, Kafka Streams, metrics and HTTP endpoints, wired by hand. {@code main}
+ * and the tests both build it here, so the tests run the real thing.
+ */
+public final class ProjectorApp implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ProjectorApp.class);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final RedisClient redisClient;
+    private final StatefulRedisConnection<String, String> redis;
+    private final RedisReadiness redisReadiness;
+    private final ProjectionMetrics metrics;
+    private final KafkaStreams streams;
+    private final HttpEndpoints http;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final AtomicReference<Throwable> fatal = new AtomicReference<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private KafkaStreamsMetrics streamsMetrics;
+
+    private ProjectorApp(ProjectorConfig config, ProjectionRules rules) throws IOException {
+        RedisEndpoint endpoint = config.redis();
+        redisClient = RedisConnector.client(RedisUris.of(endpoint), endpoint.commandTimeout());
+        redis = redisClient.connect();
+        redisReadiness = new RedisReadiness(redis);
+        redisReadiness.requireSupportedServer();
+
+        RuleEngine engine = new RuleEngine(rules);
+        metrics = new ProjectionMetrics(registry,
+                rules.rules().stream().map(ProjectionRule::type).collect(Collectors.toSet()));
+        RedisApplier applier = new RedisApplier(redis.async(), rules.tombstoneRetention());
+        streams = new KafkaStreams(
+                ProjectionTopology.build(engine, applier, metrics, RetryBudget.DEFAULT,
+                        endpoint.commandTimeout().multipliedBy(2), config.applicationId(), config.dlqTopic()),
+                StreamsProperties.of(config));
+        streams.setUncaughtExceptionHandler(this::onStreamThreadFailure);
+        streams.setStateListener((now, before) -> {
+            log.info("Kafka Streams state {} -> {}", before, now);
+            if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
+                stopped.countDown();
+            }
+        });
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        http = new HttpEndpoints(config.httpPort(), registry, this::readiness);
+    }
+
+    /** Connects to Redis (failing fast if it is unreachable or too old) and builds the app; {@link #start()} runs it. */
+    public static ProjectorApp create(ProjectorConfig config, ProjectionRules rules) throws IOException {
+        return new ProjectorApp(config, rules);
+    }
+
+    public void start() {
+        streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(registry);
+        http.start();
+        streams.start();
+        log.info("projector started; /metrics, /health and /ready on port {}", http.port());
+    }
+
+    /** Waits until Kafka Streams has stopped (after a fatal failure or {@link #close()}). */
+    public boolean awaitStopped(Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The failure that stopped the projector, if one did. */
+    public Optional<Throwable> fatalFailure() {
+        return Optional.ofNullable(fatal.get());
+    }
+
+    public ProjectionMetrics metrics() {
+        return metrics;
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        streams.close(CLOSE_TIMEOUT);
+        if (streamsMetrics != null) {
+            streamsMetrics.close();
+        }
+        http.close();
+        redis.close();
+        redisClient.shutdown();
+        stopped.countDown();
+    }
+
+    private HttpEndpoints.Readiness readiness() {
+        KafkaStreams.State state = streams.state();
+        Optional<String> redisProblem = redisReadiness.problem();
+        if (redisProblem.isPresent()) {
+            return new HttpEndpoints.Readiness(false, "DEGRADED: " + redisProblem.get());
+        }
+        if (state != KafkaStreams.State.RUNNING) {
+            return new HttpEndpoints.Readiness(false, "NOT READY: Kafka Streams is " + state);
+        }
+        return new HttpEndpoints.Readiness(true, "READY");
+    }
+
+    private StreamThreadExceptionResponse onStreamThreadFailure(Throwable error) {
+        ProjectionFailure failure = ProjectionFailure.find(error);
+        if (failure != null && failure.kind() == ProjectionFailure.Kind.TRANSIENT) {
+            log.warn("{}: {}", failure.getMessage(), String.valueOf(failure.getCause()));
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
+        }
+        Throwable cause = failure != null ? failure : error;
+        fatal.compareAndSet(null, cause);
+        log.error("projector stopping: {}", cause.getMessage(), cause);
+        return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    }
+}

@@ -1,0 +1,95 @@
+package io.cachep.projector;
+
+import io.cachep.config.InvalidConfigurationException;
+import io.cachep.config.ProjectorConfig;
+import io.cachep.config.cli.ConfigOptions;
+import io.cachep.rules.ProjectionRules;
+import io.cachep.rulesfile.InvalidRulesException;
+import io.cachep.rulesfile.RulesFileLoader;
+import io.cachep.topics.TopicSetup;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code bin/projector}: validates the configuration and the rules, then runs the projector until it is stopped
+ * (SIGTERM or Ctrl-C: exit 0) or fails (exit 1). A bad configuration or rules file lists every problem and exits 2
+ * before anything touches Kafka or Redis.
+ */
+@Command(name = "projector", mixinStandardHelpOptions = true, versionProvider = io.cachep.cli.Versions.class,
+        description = "Projects Kafka events into Redis, version-fenced, as the rules file says.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:stopped on request", "1:failed (the log says why)", "2:bad configuration or rules file"})
+public final class ProjectorMain implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(ProjectorMain.class);
+    static final int EXIT_OK = 0;
+    static final int EXIT_FAILED = 1;
+    static final int EXIT_CONFIG = 2;
+
+    @Mixin
+    ConfigOptions configOptions;
+
+    @Option(names = "--apply-topics",
+            description = "Before starting, create the missing topics of projector.topics.dir and report drift.")
+    boolean applyTopics;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private final Map<String, String> environment;
+
+    public ProjectorMain() {
+        this(System.getenv());
+    }
+
+    ProjectorMain(Map<String, String> environment) {
+        this.environment = environment;
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new ProjectorMain()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        ProjectorConfig config;
+        ProjectionRules rules;
+        try {
+            config = configOptions.load(environment);
+            rules = RulesFileLoader.load(config.rulesFile());
+        } catch (InvalidConfigurationException | InvalidRulesException e) {
+            err.println(e.getMessage());
+            err.flush();
+            return EXIT_CONFIG;
+        }
+        config.warnings().forEach(w -> log.warn(w));
+        log.info("effective configuration: {}", config.redacted());
+        if (applyTopics) {
+            TopicSetup.applyDirectory(config.kafkaClientProperties(), config.topicsDir())
+                    .forEach(change -> log.info("topic {}", change));
+        }
+        try (ProjectorApp app = ProjectorApp.create(config, rules)) {
+            Thread shutdown = new Thread(app::close, "projector-shutdown");
+            Runtime.getRuntime().addShutdownHook(shutdown);
+            app.start();
+            while (!app.awaitStopped(Duration.ofSeconds(1))) {
+                // wait for a signal or a fatal failure
+            }
+            if (app.fatalFailure().isPresent()) {
+                err.println("projector failed: " + app.fatalFailure().get().getMessage());
+                err.flush();
+                return EXIT_FAILED;
+            }
+            return EXIT_OK;
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package io.cachep.projector;
+
+import io.cachep.config.ProjectorConfig;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+
+/** The Kafka Streams configuration: cachep's defaults, then everything given under {@code projector.kafka.*}. */
+final class StreamsProperties {
+    private StreamsProperties() {}
+
+    static Properties of(ProjectorConfig config) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+        // Commit often: after a restart, at most this much is re-applied (harmlessly: writes are fenced).
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
+        // A new projector reads the log from its start: the cache is a projection of all of it.
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        // The commit barrier relies on the classic protocol's commit path (docs/architecture.md).
+        props.put(StreamsConfig.GROUP_PROTOCOL_CONFIG, "classic");
+        props.putAll(config.kafkaClientProperties());
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        return props;
+    }
+}

@@ -1,0 +1,57 @@
+package io.cachep.projector.topology;
+
+import io.cachep.apply.ApplyOutcome;
+import io.cachep.errors.PoisonReason;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * The projector's own meters. Labels are bounded sets (event types named by the rules, outcomes, reasons): an event
+ * type no rule knows is counted as {@code unknown}, and entity ids never become labels.
+ */
+public final class ProjectionMetrics {
+    public static final String EVENTS = "cachep.events";
+    public static final String DEAD_LETTERS = "cachep.dlq.records";
+    public static final String APPLY_LATENCY = "cachep.redis.apply";
+    public static final String DLQ_OUTCOME = "dlq";
+    static final String UNKNOWN_TYPE = "unknown";
+
+    private final MeterRegistry registry;
+    private final Set<String> knownTypes;
+    private final Timer applyLatency;
+
+    public ProjectionMetrics(MeterRegistry registry, Set<String> knownTypes) {
+        this.registry = registry;
+        this.knownTypes = Set.copyOf(knownTypes);
+        this.applyLatency = Timer.builder(APPLY_LATENCY)
+                .description("Time from sending an event's fenced writes to Redis to their acknowledgement")
+                .publishPercentileHistogram()
+                .register(registry);
+    }
+
+    public void applied(String type, ApplyOutcome outcome, Duration latency) {
+        applyLatency.record(latency);
+        events(type, outcome.label()).increment();
+    }
+
+    public void deadLettered(String type, PoisonReason reason) {
+        events(type, DLQ_OUTCOME).increment();
+        Counter.builder(DEAD_LETTERS).description("Records sent to the dead-letter topic, by reason")
+                .tag("reason", reason.name()).register(registry).increment();
+    }
+
+    /** Events counted with this outcome label so far, over every type. */
+    public long count(String outcome) {
+        return (long) registry.find(EVENTS).tag("outcome", outcome).counters().stream()
+                .mapToDouble(Counter::count).sum();
+    }
+
+    private Counter events(String type, String outcome) {
+        String label = type != null && knownTypes.contains(type) ? type : UNKNOWN_TYPE;
+        return Counter.builder(EVENTS).description("Events processed, by type and outcome")
+                .tag("type", label).tag("outcome", outcome).register(registry);
+    }
+}

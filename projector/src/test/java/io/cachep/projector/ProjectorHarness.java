@@ -1,0 +1,131 @@
+package io.cachep.projector;
+
+import io.cachep.config.ConfigLoader;
+import io.cachep.config.ProjectorConfig;
+import io.cachep.devstack.DevStack;
+import io.cachep.devstack.junit.TestIsolation;
+import io.cachep.rules.ProjectionRules;
+import io.cachep.rulesfile.RulesFileLoader;
+import io.cachep.topics.TopicSetup;
+import io.cachep.topics.TopicSpec;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
+
+/**
+ * A real projector (the same {@link ProjectorApp} main runs) on the shared devstack, with this test's own topics,
+ * application id and Redis namespace. Rules are given as YAML in which {@code ${topic}} and {@code ${namespace}}
+ * stand for the test's names.
+ */
+final class ProjectorHarness implements AutoCloseable {
+    static final Duration DEADLINE = Duration.ofSeconds(60);
+
+    final DevStack stack;
+    final String topic;
+    final String dlqTopic;
+    final String namespace;
+    final ProjectorConfig config;
+    final ProjectorApp app;
+    private final RedisClient redisClient;
+    private final StatefulRedisConnection<String, String> redisConnection;
+    private final KafkaProducer<String, byte[]> producer;
+
+    ProjectorHarness(DevStack stack, TestIsolation isolation, String rulesYaml) throws IOException {
+        this.stack = stack;
+        this.topic = isolation.topic("session-events");
+        this.dlqTopic = isolation.topic("dlq");
+        this.namespace = isolation.keyPrefix();
+        Path rulesFile = Files.createTempFile("rules-", ".yaml");
+        Files.writeString(rulesFile, rulesYaml.replace("${topic}", topic).replace("${namespace}", namespace));
+        rulesFile.toFile().deleteOnExit();
+        config = new ConfigLoader(Map.of()).load(Optional.empty(), Map.of(
+                ProjectorConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
+                ProjectorConfig.REDIS_URI_CONFIG, stack.redisUri(),
+                ProjectorConfig.RULES_FILE_CONFIG, rulesFile.toString(),
+                ProjectorConfig.APPLICATION_ID_CONFIG, isolation.applicationId(),
+                ProjectorConfig.DLQ_TOPIC_CONFIG, dlqTopic,
+                ProjectorConfig.HTTP_PORT_CONFIG, "0"));
+        TopicSetup.apply(config.kafkaClientProperties(), List.of(
+                new TopicSpec(topic, 3, (short) 1, Map.of()), new TopicSpec(dlqTopic, 1, (short) 1, Map.of())));
+        ProjectionRules rules = RulesFileLoader.load(rulesFile);
+        app = ProjectorApp.create(config, rules);
+        redisClient = RedisClient.create(stack.redisUri());
+        redisConnection = redisClient.connect();
+        producer = new KafkaProducer<>(Map.of("bootstrap.servers", stack.bootstrapServers(), "acks", "all"),
+                new StringSerializer(), new ByteArraySerializer());
+    }
+
+    ProjectorHarness start() {
+        app.start();
+        return this;
+    }
+
+    RedisCommands<String, String> redis() {
+        return redisConnection.sync();
+    }
+
+    String key(String rendered) {
+        return namespace + ":" + rendered;
+    }
+
+    /** Sends records in order, each acknowledged by the broker before the next is sent. */
+    void send(String key, byte[]... values) throws Exception {
+        for (byte[] value : values) {
+            producer.send(new ProducerRecord<>(topic, key, value)).get();
+        }
+    }
+
+    void sendRecord(ProducerRecord<String, byte[]> record) throws Exception {
+        producer.send(record).get();
+    }
+
+    /** Waits until the projector has processed {@code n} events in all, whatever their outcome. */
+    void awaitProcessed(long n) {
+        Awaitility.await().atMost(DEADLINE).until(() -> processed() >= n);
+    }
+
+    long processed() {
+        return app.metrics().count("applied") + app.metrics().count("duplicate") + app.metrics().count("stale")
+                + app.metrics().count("expired") + app.metrics().count("dlq");
+    }
+
+    /** Reads the dead-letter topic from its start until {@code n} records have arrived. */
+    List<ConsumerRecord<String, byte[]>> awaitDeadLetters(int n) {
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                "bootstrap.servers", stack.bootstrapServers(), "group.id", dlqTopic + "-reader",
+                "auto.offset.reset", "earliest"), new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(dlqTopic));
+            Awaitility.await().atMost(DEADLINE).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+                return records.size() >= n;
+            });
+        }
+        return records;
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+        app.close();
+        redisConnection.close();
+        redisClient.shutdown();
+    }
+}
