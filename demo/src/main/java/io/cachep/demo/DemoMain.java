@@ -63,7 +63,8 @@ public final class DemoMain implements Callable<Integer> {
 
         progress.step("starting devstack: a KRaft Kafka broker and a redis-server on free ports");
         try (DevStack stack = DevStack.start()) {
-            progress.step("devstack up: Kafka " + stack.bootstrapServers() + ", Redis " + stack.redisUri());
+            progress.step("devstack up: Kafka " + stack.bootstrapServers() + " (pid " + stack.kafka().pid() + "), Redis "
+                    + stack.redisUri() + " (pid " + stack.redis().pid() + ")");
             ProjectorConfig config = new ConfigLoader(Map.of()).load(Optional.empty(), Map.of(
                     ProjectorConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
                     ProjectorConfig.REDIS_URI_CONFIG, stack.redisUri(),

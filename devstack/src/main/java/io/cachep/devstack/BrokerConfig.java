@@ -60,7 +60,8 @@ final class BrokerConfig {
     static void writeLogbackConfig(Path file, Path logFile) {
         write(file, """
                 <configuration>
-                  <!-- Written by cachep devstack: the broker logs to a file in its directory, never to the parent's console. -->
+                  <!-- Written by cachep devstack: the broker logs to a file in its own directory,
+                       never to the parent's console. -->
                   <appender name="FILE" class="ch.qos.logback.core.FileAppender">
                     <file>%s</file>
                     <encoder><pattern>%%d{HH:mm:ss.SSS} %%-5level [%%thread] %%logger{36} - %%msg%%n</pattern></encoder>

@@ -23,14 +23,15 @@ import java.util.concurrent.TimeUnit;
  * {@code kill -9}), this JVM writes {@code exited} into the pipe: the shell then only removes the directory on
  * end-of-file and never signals the pid, which the kernel may by then have given to an unrelated process.
  *
- * <p>The shell ignores INT and HUP: Ctrl-C in a terminal hits the whole foreground process group, and the watchdog
- * must keep watching until this JVM has finished its own, orderly tear-down.
+ * <p>The shell ignores INT, HUP and TERM: Ctrl-C in a terminal (or a supervisor's TERM) hits the whole process group,
+ * and the watchdog must keep watching until this JVM has finished its own, orderly tear-down. Only the pipe's
+ * end-of-file or this JVM's KILL ends it.
  */
 final class ChildProcessReaper implements AutoCloseable {
 
     // $1 = child pid, $2 = directory to remove. `read` is a shell builtin, so the watchdog is one process.
     private static final String SCRIPT = String.join("\n",
-            "trap '' INT HUP",
+            "trap '' INT HUP TERM",
             "alive=1",
             "while read -r msg; do [ \"$msg\" = exited ] && alive=0; done",
             "if [ \"$alive\" = 1 ]; then",

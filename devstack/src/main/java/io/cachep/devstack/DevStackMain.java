@@ -18,9 +18,10 @@ import picocli.CommandLine.Spec;
  * devstack up; Ctrl-C to stop          (on stderr)
  * </pre>
  *
- * <p>Exit codes: 0 ok (including after Ctrl-C or SIGTERM), 1 failed to start, 2 usage.
+ * <p>Exit codes: 0 ok (stopped by Ctrl-C or SIGTERM), 1 failed to start or a service died while up, 2 usage.
  */
 @Command(name = "devstack", mixinStandardHelpOptions = true, subcommands = UpCommand.class,
+        versionProvider = DevStackMain.Version.class,
         description = "A real Kafka broker (KRaft, single node) and a real redis-server on free loopback ports.")
 public final class DevStackMain implements Callable<Integer> {
     /** Logs to stderr at INFO for devstack, WARN for everything else: stdout carries only the KEY=value lines. */
@@ -50,6 +51,15 @@ public final class DevStackMain implements Callable<Integer> {
                     commandLine.getErr().flush();
                     return 1;
                 });
+    }
+
+    /** The version Maven wrote into the jar; a build from an IDE has none. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = DevStackMain.class.getPackage().getImplementationVersion();
+            return new String[] {"devstack " + (version == null ? "(development build)" : version)};
+        }
     }
 
     /** {@code devstack} alone: show the usage, exit 2. */

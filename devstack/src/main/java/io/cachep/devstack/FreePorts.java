@@ -17,6 +17,19 @@ import java.util.List;
 final class FreePorts {
     private FreePorts() {}
 
+    /**
+     * Fails unless {@code port} can be bound on loopback now. Checked before a start because a readiness probe on a
+     * taken port would talk to whoever holds it and take that for our child.
+     */
+    static void requireFree(String what, int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true); // as redis and Kafka do: a port in TIME_WAIT after our own restart is free
+            socket.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+        } catch (IOException e) {
+            throw new PortInUseException(what, port);
+        }
+    }
+
     static int one() {
         return pick(1)[0];
     }

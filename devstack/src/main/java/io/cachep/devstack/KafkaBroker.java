@@ -133,19 +133,22 @@ public final class KafkaBroker implements AutoCloseable {
             int port = options.port() != Options.ANY_FREE_PORT ? options.port() : free[0];
             int controllerPort = options.controllerPort() != Options.ANY_FREE_PORT ? options.controllerPort()
                     : free[1] != port ? free[1] : free[0];
-            KafkaBroker broker = new KafkaBroker(options, Directories.createTemp("cachep-kafka-"), port, controllerPort);
+            KafkaBroker broker = new KafkaBroker(options, Directories.createTemp("cachep-kafka-"), port,
+                    controllerPort);
             try {
                 broker.format();
                 broker.launch();
                 ShutdownCloser.register(broker);
                 return broker;
             } catch (DevStackException e) {
+                boolean portTaken = e instanceof PortInUseException
+                        || LogTail.contains(broker.log(), "Address already in use");
                 broker.close();
                 if (failure != null) {
                     e.addSuppressed(failure);
                 }
                 failure = e;
-                if (!e.getMessage().contains("Address already in use")) {
+                if (!portTaken) {
                     break;
                 }
             }
@@ -238,6 +241,7 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** KRaft needs a formatted log dir; {@code --standalone} makes this node the single voter of the quorum. */
     private void format() {
+        requirePortsFree(); // fail before the seconds of formatting, not after
         BrokerConfig.writeServerProperties(serverProperties(),
                 BrokerConfig.serverProperties(port, controllerPort, dir.resolve("data"), options.brokerProperties()));
         BrokerConfig.writeLogbackConfig(logbackConfig(), log());
@@ -263,6 +267,7 @@ public final class KafkaBroker implements AutoCloseable {
     private void launch() {
         Deadline deadline = Deadline.after(options.startTimeout());
         long started = System.nanoTime();
+        requirePortsFree();
         process = ChildProcess.launch("Kafka broker " + bootstrapServers(),
                 ChildJvm.command(options.jvmArgs(), logbackConfig(), "kafka.Kafka",
                         List.of(serverProperties().toString())),
@@ -275,6 +280,11 @@ public final class KafkaBroker implements AutoCloseable {
         }
         LOG.info("Kafka broker started on {} (pid {}) in {} ms", bootstrapServers(), process.pid(),
                 (System.nanoTime() - started) / 1_000_000);
+    }
+
+    private void requirePortsFree() {
+        FreePorts.requireFree("Kafka broker", port);
+        FreePorts.requireFree("Kafka controller", controllerPort);
     }
 
     private ChildProcess current() {

@@ -119,12 +119,14 @@ public final class RedisServer implements AutoCloseable {
                 ShutdownCloser.register(server);
                 return server;
             } catch (DevStackException e) {
+                boolean portTaken = e instanceof PortInUseException
+                        || LogTail.contains(server.dir.resolve("redis.log"), "Address already in use");
                 server.close();
                 if (failure != null) {
                     e.addSuppressed(failure);
                 }
                 failure = e;
-                if (!e.getMessage().contains("Address already in use")) {
+                if (!portTaken) {
                     break;
                 }
             }
@@ -170,7 +172,7 @@ public final class RedisServer implements AutoCloseable {
         LOG.info("redis-server on port {} killed", port);
     }
 
-    /** SIGTERM, and waits until it is gone (Redis fsyncs its AOF, if enabled, and exits; {@code --save ''} skips RDB). */
+    /** SIGTERM, and waits until it is gone (Redis fsyncs its AOF if enabled; {@code --save ''} skips the RDB). */
     public synchronized void stop() {
         if (process != null && process.terminate(STOP_GRACE)) {
             LOG.info("redis-server on port {} stopped", port);
@@ -202,7 +204,9 @@ public final class RedisServer implements AutoCloseable {
     private void launch() {
         Deadline deadline = Deadline.after(options.startTimeout());
         long started = System.nanoTime();
-        process = ChildProcess.launch("redis-server on port " + port, command(), Map.of(), dir, dir.resolve("redis.log"));
+        FreePorts.requireFree("redis-server", port);
+        process = ChildProcess.launch("redis-server on port " + port, command(), Map.of(), dir,
+                dir.resolve("redis.log"));
         while (!RedisPing.answers(port, deadline.atMost(PING_TIMEOUT))) {
             if (process.awaitExit(deadline.atMost(POLL))) {
                 throw new DevStackException("redis-server on port " + port + " exited with code "

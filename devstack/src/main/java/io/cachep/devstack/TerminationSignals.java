@@ -3,8 +3,13 @@ package io.cachep.devstack;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns SIGINT and SIGTERM into an event {@code devstack up} waits for, so it can tear down and exit 0.
@@ -12,15 +17,21 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>With the JVM's default handling a signal runs the shutdown hooks and the JVM exits 130 or 143, which scripts
  * read as a failure. Handling the signal needs {@code sun.misc.Signal} (module {@code jdk.unsupported}, exported for
  * exactly this kind of use). It is reached by reflection only because javac warns on every direct use of it with no
- * way to suppress the warning; if it is missing, {@link #install()} says so and the shutdown hook still tears down.
+ * way to suppress the warning; if it is missing, {@link #install()} says so, {@link #await} never reports a signal,
+ * and the JVM's default handling (shutdown hook) still tears down.
  */
 final class TerminationSignals {
+    private static final Logger LOG = LoggerFactory.getLogger(TerminationSignals.class);
+
     private final CountDownLatch received = new CountDownLatch(1);
     private final AtomicReference<String> name = new AtomicReference<>();
 
     private TerminationSignals() {}
 
-    /** Handles INT and TERM from now on; returns null when the JVM does not let us (then the default applies). */
+    /**
+     * Handles INT and TERM from now on. A signal the JVM inherited as ignored stays ignored (a background job of a
+     * non-interactive shell ignores INT): the JVM silently keeps it so.
+     */
     static TerminationSignals install() {
         TerminationSignals signals = new TerminationSignals();
         try {
@@ -45,8 +56,9 @@ final class TerminationSignals {
             return signals;
         } catch (ReflectiveOperationException | IllegalArgumentException | SecurityException e) {
             Throwable cause = e instanceof InvocationTargetException ite ? ite.getCause() : e;
-            System.err.println("devstack: cannot handle SIGINT/SIGTERM (" + cause + "); they will exit non-zero");
-            return null;
+            LOG.warn("Cannot handle SIGINT/SIGTERM ({}); they will stop devstack with a non-zero exit code",
+                    cause.toString());
+            return signals;
         }
     }
 
@@ -55,9 +67,8 @@ final class TerminationSignals {
         received.countDown();
     }
 
-    /** Blocks until INT or TERM arrives; returns its name ({@code SIGINT} or {@code SIGTERM}). */
-    String await() throws InterruptedException {
-        received.await();
-        return name.get();
+    /** Waits up to {@code timeout} for INT or TERM; returns its name ({@code SIGINT} or {@code SIGTERM}). */
+    Optional<String> await(Duration timeout) throws InterruptedException {
+        return received.await(timeout.toMillis(), TimeUnit.MILLISECONDS) ? Optional.of(name.get()) : Optional.empty();
     }
 }

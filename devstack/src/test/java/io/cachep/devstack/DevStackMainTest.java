@@ -25,6 +25,12 @@ class DevStackMainTest {
     }
 
     @Test
+    void shouldPrintAVersion() {
+        assertThat(run("--version")).isZero();
+        assertThat(out.toString()).startsWith("devstack ");
+    }
+
+    @Test
     void shouldDescribeUpOptions() {
         assertThat(run("up", "--help")).isZero();
         assertThat(out.toString()).contains("--redis-port").contains("--kafka-port");

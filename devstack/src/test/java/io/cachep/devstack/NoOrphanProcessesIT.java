@@ -69,6 +69,21 @@ class NoOrphanProcessesIT {
         assertGone(kafkaPid, redisPid, dirs);
     }
 
+    @Test
+    void shouldStopTheBrokerAndExitOneWhenRedisDies() throws Exception {
+        Map<String, String> up = launchDevstackUp();
+        long kafkaPid = Long.parseLong(up.get("KAFKA_PID"));
+        long redisPid = Long.parseLong(up.get("REDIS_PID"));
+        List<Path> dirs = List.of(workingDirectory(kafkaPid), workingDirectory(redisPid));
+
+        ProcessHandle.of(redisPid).orElseThrow().destroyForcibly();
+
+        assertThat(launcher.waitFor(GONE_DEADLINE.toSeconds(), TimeUnit.SECONDS)).as("launcher exited").isTrue();
+        assertThat(launcher.exitValue()).isEqualTo(1);
+        assertThat(stderr()).contains("devstack: redis-server exited unexpectedly");
+        assertGone(kafkaPid, redisPid, dirs);
+    }
+
     /** Starts {@code DevStackMain up} and returns its KEY=value lines once all four are printed. */
     private Map<String, String> launchDevstackUp() throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElseThrow();

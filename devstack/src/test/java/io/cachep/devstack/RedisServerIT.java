@@ -75,7 +75,8 @@ class RedisServerIT {
 
     @Test
     void shouldStartWithAPasswordAndRequireIt() throws Exception {
-        try (RedisServer redis = RedisServer.start(RedisServer.Options.defaults().withExtraArgs("--requirepass", "x"))) {
+        RedisServer.Options withPassword = RedisServer.Options.defaults().withExtraArgs("--requirepass", "x");
+        try (RedisServer redis = RedisServer.start(withPassword)) {
             assertThat(RawResp.command(redis.port(), "PING")).startsWith("-NOAUTH");
             assertThat(RawResp.command(redis.port(), "AUTH", "x")).isEqualTo("+OK");
         }

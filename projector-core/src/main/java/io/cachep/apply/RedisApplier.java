@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 
 /**
  * Applies the mutations of one event to Redis through the version-fenced Lua script. Mutations that share a hash
@@ -62,9 +63,10 @@ public final class RedisApplier {
         return redis.<List<Object>>evalsha(sha, ScriptOutputType.MULTI, call.keys(), call.args()).toCompletableFuture();
     }
 
+    /** The failure itself, without the wrappers futures put around it. */
     static Throwable unwrap(Throwable error) {
         Throwable e = error;
-        while (e instanceof CompletionException && e.getCause() != null) {
+        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
             e = e.getCause();
         }
         return e;

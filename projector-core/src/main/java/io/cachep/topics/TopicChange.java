@@ -19,4 +19,10 @@ public record TopicChange(String topic, Action action, String detail) {
         Objects.requireNonNull(action, "action");
         Objects.requireNonNull(detail, "detail");
     }
+
+    /** One line for logs and progress output: {@code session-events: CREATED (created with 6 partitions, ...)}. */
+    @Override
+    public String toString() {
+        return topic + ": " + action + (detail.isEmpty() ? "" : " (" + detail + ")");
+    }
 }

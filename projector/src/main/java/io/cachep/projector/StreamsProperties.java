@@ -18,6 +18,10 @@ final class StreamsProperties {
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         // The commit barrier relies on the classic protocol's commit path (docs/architecture.md).
         props.put(StreamsConfig.GROUP_PROTOCOL_CONFIG, "classic");
+        // Every processor and topic is named in ProjectionTopology; refuse generated names so none can creep in.
+        props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+        // The behaviour Kafka 5.0 makes the default; opting in now also silences its start-up warning.
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         props.putAll(config.kafkaClientProperties());
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         return props;

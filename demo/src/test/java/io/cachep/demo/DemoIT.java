@@ -1,0 +1,56 @@
+package io.cachep.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's first command, as a user runs it (shortened to a few seconds of events): it prints the summary with
+ * events applied and leaves no broker or redis-server behind.
+ */
+class DemoIT {
+
+    @Test
+    void shouldProjectEventsPrintTheSummaryAndLeaveNoProcessBehind(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out.txt");
+        Path err = dir.resolve("err.txt");
+        ProcessBuilder builder = new ProcessBuilder(Path.of("..", "bin", "demo").toAbsolutePath().normalize().toString(), "--duration", "5s", "--rate", "200")
+                .directory(Path.of("..").toFile())
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile());
+        builder.environment().put("CACHEP_NO_BUILD", "1");
+        Process demo = builder.start();
+        boolean exited = demo.waitFor(240, TimeUnit.SECONDS);
+        if (!exited) {
+            demo.destroyForcibly();
+        }
+        assertThat(exited).as("the demo finishes; stderr:%n%s", Files.readString(err)).isTrue();
+        assertThat(demo.exitValue()).as("exit code; stderr:%n%s", Files.readString(err)).isZero();
+
+        String report = Files.readString(out);
+        assertThat(count(report, "applied")).isPositive();
+        assertThat(count(report, "entries")).isPositive();
+        assertThat(count(report, "dead-lettered \\(dlq\\)")).isPositive();
+        assertThat(report).contains("demo:session:{s-");
+        String progress = Files.readString(err);
+        assertThat(progress).contains("stopping devstack");
+        Matcher pids = Pattern.compile("\\(pid (\\d+)\\)").matcher(progress);
+        List<Long> started = pids.results().map(r -> Long.parseLong(r.group(1))).toList();
+        assertThat(started).as("the broker's and redis-server's pids are reported").hasSize(2);
+        assertThat(started).allSatisfy(pid -> assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive))
+                .as("process %d is gone", pid).isNotEqualTo(java.util.Optional.of(true)));
+    }
+
+    private static long count(String report, String label) {
+        Matcher m = Pattern.compile("(?m)^" + label + "\\s+(\\d+)\\s*$").matcher(report);
+        assertThat(m.find()).as("the report has a '%s' row:%n%s", label, report).isTrue();
+        return Long.parseLong(m.group(1));
+    }
+}
