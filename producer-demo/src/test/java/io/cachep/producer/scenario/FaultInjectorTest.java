@@ -1,0 +1,86 @@
+package io.cachep.producer.scenario;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class FaultInjectorTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static List<DemoEvent> run(FaultInjector injector, int steps) {
+        List<DemoEvent> sent = new ArrayList<>();
+        for (int i = 0; i < steps; i++) {
+            sent.addAll(injector.next(Instant.now()));
+        }
+        sent.addAll(injector.drain());
+        return sent;
+    }
+
+    private static JsonNode json(DemoEvent e) {
+        try {
+            return JSON.readTree(e.value());
+        } catch (Exception ex) {
+            throw new AssertionError(ex);
+        }
+    }
+
+    @Test
+    void shouldSendEveryVersionOfEveryEntityExactlyOnceWithoutFaults() {
+        List<DemoEvent> sent = run(new FaultInjector(new SessionScenario(7, 50, 20), 7, 0, 0, 0), 2000);
+        assertThat(sent).hasSize(2000).noneMatch(DemoEvent::isPoison);
+        Map<String, Long> lastVersion = new HashMap<>();
+        for (DemoEvent e : sent) {
+            JsonNode event = json(e);
+            assertThat(e.key()).isEqualTo(event.get("subject").asText());
+            long version = event.get("entityversion").asLong();
+            assertThat(version).isEqualTo(lastVersion.getOrDefault(e.key(), 0L) + 1);
+            lastVersion.put(e.key(), version);
+        }
+    }
+
+    @Test
+    void shouldReorderAndDuplicateButNeverLoseAnEvent() {
+        List<DemoEvent> sent = run(new FaultInjector(new SessionScenario(7, 50, 20), 7, 0.1, 0.2, 0), 5000);
+        Set<String> distinct = new HashSet<>();
+        int duplicates = 0;
+        int outOfOrder = 0;
+        Map<String, Long> highest = new HashMap<>();
+        Map<String, Set<Long>> versions = new HashMap<>();
+        for (DemoEvent e : sent) {
+            JsonNode event = json(e);
+            if (!distinct.add(event.get("id").asText())) {
+                duplicates++;
+                continue;
+            }
+            long version = event.get("entityversion").asLong();
+            if (version < highest.getOrDefault(e.key(), 0L)) {
+                outOfOrder++;
+            }
+            highest.merge(e.key(), version, Math::max);
+            versions.computeIfAbsent(e.key(), k -> new HashSet<>()).add(version);
+        }
+        assertThat(distinct).hasSize(5000);
+        versions.forEach((subject, seen) -> assertThat(seen).as("versions of %s", subject)
+                .hasSize(highest.get(subject).intValue()));
+        assertThat(duplicates).isBetween(300, 700);
+        assertThat(outOfOrder).isPositive();
+    }
+
+    @Test
+    void shouldEmitEachKindOfPoisonInTurn() {
+        List<DemoEvent> sent = run(new FaultInjector(new SessionScenario(7, 50, 20), 7, 0, 0, 0.5), 400);
+        Set<String> kinds = new HashSet<>();
+        sent.stream().filter(DemoEvent::isPoison).forEach(e -> kinds.add(e.kind()));
+        assertThat(kinds).containsExactlyInAnyOrder(
+                "poison:not-json", "poison:missing-attribute", "poison:bad-version", "poison:bad-time");
+    }
+}
