@@ -19,7 +19,7 @@ cachep_build_if_needed() {
     exit 2
   fi
   echo "cachep: building (mvn -DskipTests install; a first build downloads dependencies)..." >&2
-  (cd "$CACHEP_HOME" && mvn -B -q -DskipTests install) >&2
+  (cd "$CACHEP_HOME" && mvn -B -q -Dstyle.color=never -DskipTests install) >&2
 }
 
 # Installs Debian's redis-server when it is missing and we are root; otherwise says exactly what to install.
