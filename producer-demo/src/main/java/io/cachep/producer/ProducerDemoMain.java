@@ -2,8 +2,8 @@ package io.cachep.producer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cachep.producer.scenario.FaultInjector;
-import io.cachep.producer.scenario.Scenario;
-import io.cachep.producer.scenario.SessionScenario;
+import io.cachep.producer.scenario.ScenarioSizes;
+import io.cachep.producer.scenario.Scenarios;
 import io.cachep.text.DurationText;
 import io.cachep.text.TextTable;
 import java.io.PrintWriter;
@@ -29,7 +29,9 @@ public final class ProducerDemoMain implements Callable<Integer> {
     static final String BOOTSTRAP_ENV = "PROJECTOR_KAFKA_BOOTSTRAP_SERVERS";
     static final String DEVSTACK_BOOTSTRAP_ENV = "KAFKA_BOOTSTRAP_SERVERS";
 
-    @Option(names = "--scenario", defaultValue = "sessions", description = "Which events: sessions (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--scenario", defaultValue = "sessions",
+            description = "Which events: sessions, profiles, rooms, tenants or mixed (all of them, sharing users and"
+                    + " tenants) (default: ${DEFAULT-VALUE}).")
     String scenario;
 
     @Option(names = "--rate", defaultValue = "200", description = "Events per second (default: ${DEFAULT-VALUE}).")
@@ -50,8 +52,13 @@ public final class ProducerDemoMain implements Callable<Integer> {
     @Option(names = "--sessions", defaultValue = "1000", description = "Sessions open at once in the steady state (default: ${DEFAULT-VALUE}).")
     int sessions;
 
-    @Option(names = "--users", defaultValue = "500", description = "Distinct users owning the sessions (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--users", defaultValue = "500",
+            description = "Distinct users u-1..u-N, owning sessions, profiles and room seats (default: ${DEFAULT-VALUE}).")
     int users;
+
+    @Option(names = "--tenants", defaultValue = "" + ScenarioSizes.DEFAULT_TENANTS,
+            description = "Tenants t-1..t-N the users belong to (default: ${DEFAULT-VALUE}).")
+    int tenants;
 
     @Option(names = "--seed", description = "Random seed, for a repeatable stream (default: the clock).")
     Long seed;
@@ -85,7 +92,8 @@ public final class ProducerDemoMain implements Callable<Integer> {
         try {
             runFor = DurationText.parse(duration);
             long actualSeed = seed != null ? seed : System.nanoTime();
-            events = new FaultInjector(scenario(actualSeed), actualSeed, duplicates, reorder, poison);
+            ScenarioSizes sizes = new ScenarioSizes(sessions, users, tenants);
+            events = new FaultInjector(Scenarios.create(scenario, actualSeed, sizes), actualSeed, duplicates, reorder, poison);
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage());
             return 2;
@@ -106,13 +114,6 @@ public final class ProducerDemoMain implements Callable<Integer> {
             err.println(e.getMessage());
             return 1;
         }
-    }
-
-    private Scenario scenario(long actualSeed) {
-        if (scenario.equals("sessions")) {
-            return new SessionScenario(actualSeed, sessions, users);
-        }
-        throw new IllegalArgumentException("unknown scenario '" + scenario + "'; available: sessions");
     }
 
     private void print(DemoProducer.Summary summary, PrintWriter out) throws Exception {

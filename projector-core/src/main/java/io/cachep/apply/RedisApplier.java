@@ -1,6 +1,9 @@
 package io.cachep.apply;
 
+import io.cachep.rules.EntryKey;
+import io.cachep.rules.KeyLayout;
 import io.cachep.rules.Mutation;
+import io.cachep.rules.TagKey;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
@@ -12,55 +15,127 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
 
 /**
- * Applies the mutations of one event to Redis through the version-fenced Lua script. Mutations that share a hash
- * tag go in one atomic call; mutations on other hash tags are separate calls, each fenced on its own, so a retry
- * after a partial failure is safe. Scripts are run by SHA; after a {@code SCRIPT FLUSH} or a Redis restart the
- * NOSCRIPT answer reloads the script and the call is sent again.
+ * Applies the mutations of one event to Redis through the version-fenced Lua script.
+ *
+ * <ul>
+ *   <li>Entry mutations that share a hash tag go in one atomic call; mutations on other hash tags are separate
+ *       calls, each fenced on its own, so a retry after a partial failure is safe.</li>
+ *   <li>Then each tagged write registers its key in the tag's index (a call on the tag's slot); if the tag was
+ *       invalidated at or after this event's time, the entry is invalidated too.</li>
+ *   <li>{@code invalidate-tag} records the invalidation on the tag's slot, invalidates every registered entry on its
+ *       own slot, and only then forgets the registrations, so a crash in between is repaired by the retry.</li>
+ * </ul>
+ * Scripts run by SHA; a NOSCRIPT answer (after {@code SCRIPT FLUSH} or a restart) reloads the script and resends.
  */
 public final class RedisApplier {
     private final RedisAsyncCommands<String, String> redis;
     private final Duration tombstoneRetention;
-    private final String sha;
+    private final KeyLayout layout;
+    private final String applySha;
+    private final String tagSha;
 
-    public RedisApplier(RedisAsyncCommands<String, String> redis, Duration tombstoneRetention) {
+    public RedisApplier(RedisAsyncCommands<String, String> redis, Duration tombstoneRetention, KeyLayout layout) {
         this.redis = redis;
         this.tombstoneRetention = tombstoneRetention;
-        this.sha = redis.digest(FencedApplyScript.SOURCE);
+        this.layout = layout;
+        this.applySha = redis.digest(FencedApplyScript.SOURCE);
+        this.tagSha = redis.digest(FencedApplyScript.TAG_INDEX_SOURCE);
     }
 
     /** The outcome of each mutation, in the order given. Fails with Lettuce's exception when Redis does. */
-    public CompletableFuture<List<ApplyOutcome>> apply(long version, List<Mutation> mutations) {
-        Map<String, List<Integer>> byHashTag = new LinkedHashMap<>();
-        for (int i = 0; i < mutations.size(); i++) {
-            byHashTag.computeIfAbsent(mutations.get(i).key().hashTag(), k -> new ArrayList<>()).add(i);
-        }
+    public CompletableFuture<List<ApplyOutcome>> apply(EventStamp stamp, List<Mutation> mutations) {
         ApplyOutcome[] outcomes = new ApplyOutcome[mutations.size()];
-        List<CompletableFuture<Void>> calls = new ArrayList<>(byHashTag.size());
+        Map<String, List<Integer>> byHashTag = new LinkedHashMap<>();
+        List<CompletableFuture<Void>> invalidations = new ArrayList<>();
+        for (int i = 0; i < mutations.size(); i++) {
+            if (mutations.get(i) instanceof Mutation.EntryMutation entry) {
+                byHashTag.computeIfAbsent(entry.key().hashTag(), k -> new ArrayList<>()).add(i);
+            } else {
+                int index = i;
+                invalidations.add(invalidateTag(stamp, ((Mutation.InvalidateTag) mutations.get(i)).tag())
+                        .thenRun(() -> outcomes[index] = ApplyOutcome.APPLIED));
+            }
+        }
+        List<CompletableFuture<Void>> writes = new ArrayList<>();
         for (List<Integer> indexes : byHashTag.values()) {
-            List<Mutation> group = indexes.stream().map(mutations::get).toList();
-            FencedApplyScript.Call call = FencedApplyScript.encode(version, tombstoneRetention, group);
-            calls.add(run(call).thenAccept(replies -> {
+            FencedApplyScript.Builder call = new FencedApplyScript.Builder(stamp, tombstoneRetention);
+            indexes.forEach(i -> call.add((Mutation.EntryMutation) mutations.get(i)));
+            writes.add(runApply(call.build()).thenAccept(replies -> {
                 for (int j = 0; j < indexes.size(); j++) {
                     outcomes[indexes.get(j)] = ApplyOutcome.fromScript(replies.get(j));
                 }
             }));
         }
-        return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).thenApply(done -> List.of(outcomes));
+        CompletableFuture<Void> registered = all(writes).thenCompose(done -> registerTags(stamp, mutations));
+        invalidations.add(registered);
+        return all(invalidations).thenApply(done -> List.of(outcomes));
     }
 
-    private CompletableFuture<List<Object>> run(FencedApplyScript.Call call) {
-        return evalsha(call).exceptionallyCompose(error -> {
+    /** Registers every tagged write; invalidates at once an entry whose tag was invalidated at or after this event. */
+    private CompletableFuture<Void> registerTags(EventStamp stamp, List<Mutation> mutations) {
+        List<CompletableFuture<Void>> calls = new ArrayList<>();
+        for (Mutation mutation : mutations) {
+            if (!(mutation instanceof Mutation.EntryMutation entry)) {
+                continue;
+            }
+            for (TagKey tag : entry.tags()) {
+                calls.add(runTagValue(tag, "R", stamp.timeMillis(), entry.key().data()).thenCompose(invalidatedAt -> {
+                    if (invalidatedAt == null || invalidatedAt.isEmpty() || Long.parseLong(invalidatedAt) < stamp.timeMillis()) {
+                        return CompletableFuture.completedFuture(null);
+                    }
+                    return runApply(new FencedApplyScript.Builder(stamp, tombstoneRetention)
+                            .flush(entry.key(), Long.parseLong(invalidatedAt)).build()).thenApply(r -> null);
+                }));
+            }
+        }
+        return all(calls);
+    }
+
+    private CompletableFuture<Void> invalidateTag(EventStamp stamp, TagKey tag) {
+        long time = stamp.timeMillis();
+        return runTagList(tag, "F", time).thenCompose(dataKeys -> {
+            Map<String, FencedApplyScript.Builder> byHashTag = new LinkedHashMap<>();
+            for (Object dataKey : dataKeys) {
+                EntryKey entry = layout.entryOfDataKey(String.valueOf(dataKey));
+                byHashTag.computeIfAbsent(entry.hashTag(), k -> new FencedApplyScript.Builder(stamp, tombstoneRetention))
+                        .flush(entry, time);
+            }
+            List<CompletableFuture<Void>> flushes = new ArrayList<>();
+            byHashTag.values().forEach(call -> flushes.add(runApply(call.build()).thenApply(r -> null)));
+            return all(flushes);
+        }).thenCompose(done -> runTagValue(tag, "C", time, null).thenApply(r -> null));
+    }
+
+    private CompletableFuture<List<Object>> runApply(FencedApplyScript.Call call) {
+        return withReload(FencedApplyScript.SOURCE, () ->
+                redis.<List<Object>>evalsha(applySha, ScriptOutputType.MULTI, call.keys(), call.args()).toCompletableFuture());
+    }
+
+    private CompletableFuture<String> runTagValue(TagKey tag, String op, long time, String member) {
+        String[] args = member == null ? new String[] {op, Long.toString(time)} : new String[] {op, Long.toString(time), member};
+        return withReload(FencedApplyScript.TAG_INDEX_SOURCE, () -> redis.<Object>evalsha(tagSha, ScriptOutputType.VALUE,
+                new String[] {tag.index(), tag.flushedAt()}, args).toCompletableFuture().thenApply(v -> v == null ? null : String.valueOf(v)));
+    }
+
+    private CompletableFuture<List<Object>> runTagList(TagKey tag, String op, long time) {
+        return withReload(FencedApplyScript.TAG_INDEX_SOURCE, () -> redis.<List<Object>>evalsha(tagSha, ScriptOutputType.MULTI,
+                new String[] {tag.index(), tag.flushedAt()}, op, Long.toString(time)).toCompletableFuture());
+    }
+
+    private <T> CompletableFuture<T> withReload(String source, Supplier<CompletableFuture<T>> call) {
+        return call.get().exceptionallyCompose(error -> {
             if (unwrap(error) instanceof RedisNoScriptException) {
-                return redis.scriptLoad(FencedApplyScript.SOURCE).toCompletableFuture().thenCompose(loaded -> evalsha(call));
+                return redis.scriptLoad(source).toCompletableFuture().thenCompose(loaded -> call.get());
             }
             return CompletableFuture.failedFuture(unwrap(error));
         });
     }
 
-    private CompletableFuture<List<Object>> evalsha(FencedApplyScript.Call call) {
-        return redis.<List<Object>>evalsha(sha, ScriptOutputType.MULTI, call.keys(), call.args()).toCompletableFuture();
+    private static CompletableFuture<Void> all(List<CompletableFuture<Void>> futures) {
+        return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new));
     }
 
     /** The failure itself, without the wrappers futures put around it. */

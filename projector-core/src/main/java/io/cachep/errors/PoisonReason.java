@@ -18,6 +18,10 @@ public enum PoisonReason {
     UNKNOWN_TYPE,
     /** A rule's template names a field the event does not have (or one that cannot be rendered). */
     TEMPLATE_FIELD_MISSING,
+    /** A template rendered a value the operation cannot use (a score that is not a number, an unreadable expires-at). */
+    BAD_TEMPLATE_VALUE,
+    /** A Kafka tombstone (null value) without the {@code ce_entityversion} header its delete must be fenced by. */
+    TOMBSTONE_WITHOUT_VERSION,
     /** Redis answered WRONGTYPE: the key holds a different kind of value than the rule writes. */
     WRONG_REDIS_TYPE,
     /** The record is larger than the configured limit. */

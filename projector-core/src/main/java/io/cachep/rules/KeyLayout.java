@@ -14,6 +14,8 @@ public final class KeyLayout {
     /** Namespaces are plain words: a brace would steal the hash tag, a colon would blur the prefix. */
     public static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
     static final String FENCE_SEGMENT = "~fence:";
+    static final String TAG_SEGMENT = "~tag:";
+    static final String TAG_FLUSH_SEGMENT = "~tagflush:";
     /** Keys of rules may not start with this: it marks cachep's own metadata. */
     public static final char RESERVED_PREFIX = '~';
 
@@ -34,6 +36,21 @@ public final class KeyLayout {
     public EntryKey entry(String renderedKey) {
         String data = namespace + ':' + renderedKey;
         return new EntryKey(data, namespace + ':' + FENCE_SEGMENT + renderedKey, hashTag(data));
+    }
+
+    /** The keys of an entry given its data key (as a tag index lists it). */
+    public EntryKey entryOfDataKey(String dataKey) {
+        String prefix = namespace + ':';
+        if (!dataKey.startsWith(prefix) || isMetadata(dataKey)) {
+            throw new IllegalArgumentException("not a data key of namespace " + namespace + ": " + dataKey);
+        }
+        return entry(dataKey.substring(prefix.length()));
+    }
+
+    /** The keys of a rendered tag such as {@code tenant:{t-1}}. */
+    public TagKey tag(String renderedTag) {
+        String index = namespace + ':' + TAG_SEGMENT + renderedTag;
+        return new TagKey(renderedTag, index, namespace + ':' + TAG_FLUSH_SEGMENT + renderedTag, hashTag(index));
     }
 
     /** The pattern that matches every key of the namespace, data and metadata alike. */

@@ -1,23 +1,31 @@
 package io.cachep.rules;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /** One mutation of a rule, as declared: templates still to be rendered from an event. */
-public sealed interface MutationTemplate permits MutationTemplate.UpsertTemplate, MutationTemplate.DeleteTemplate {
+public sealed interface MutationTemplate permits MutationTemplate.UpsertTemplate, MutationTemplate.MergeTemplate,
+        MutationTemplate.DeleteTemplate, MutationTemplate.ExpireTemplate, MutationTemplate.MemberTemplate,
+        MutationTemplate.InvalidateTagTemplate {
 
     /** The operation's name in the rules file. */
     String operation();
 
-    Template key();
-
     /**
-     * {@code upsert}: replace the entry with a hash of rendered fields, or with one rendered string.
-     *
-     * @param ttl       expiry measured from the event's time, or null
-     * @param expiresAt a template rendering an RFC 3339 instant or epoch millis, or null
+     * What every write may carry: an expiry from event time ({@code ttl}) or from a template ({@code expiresAt}),
+     * and tags to register the key under. Both expiry fields null means the write sets no expiry of its own.
      */
-    record UpsertTemplate(Template key, Map<String, Template> hash, Template json, Duration ttl, Template expiresAt)
+    record WriteOptions(Duration ttl, Template expiresAt, List<Template> tags) {
+        public static final WriteOptions NONE = new WriteOptions(null, null, List.of());
+
+        public WriteOptions {
+            tags = List.copyOf(tags);
+        }
+    }
+
+    /** {@code upsert}: replace the entry with a hash of rendered fields, or with one rendered string. */
+    record UpsertTemplate(Template key, Map<String, Template> hash, Template json, WriteOptions options)
             implements MutationTemplate {
         @Override
         public String operation() {
@@ -26,7 +34,42 @@ public sealed interface MutationTemplate permits MutationTemplate.UpsertTemplate
     }
 
     /**
-     * {@code delete} and {@code invalidate}: remove the entry, leave a tombstone, and (invalidate) publish the key.
+     * {@code merge}: set some fields of a hash, each fenced on its own. Fields come from {@code hashFrom} (every
+     * top-level field of the object at that data path; a null value removes the field) and from {@code hash}.
+     *
+     * @param hashFrom a path such as {@code [data]} or {@code [data, profile]}, or null
      */
+    record MergeTemplate(Template key, List<String> hashFrom, Map<String, Template> hash, WriteOptions options)
+            implements MutationTemplate {
+        @Override
+        public String operation() {
+            return "merge";
+        }
+    }
+
+    /** {@code delete} and {@code invalidate}: remove the entry, leave a tombstone, and (invalidate) publish the key. */
     record DeleteTemplate(String operation, Template key, String channel) implements MutationTemplate {}
+
+    /** {@code expire}: set or refresh the entry's expiry, fenced by version. */
+    record ExpireTemplate(Template key, Duration ttl, Template expiresAt) implements MutationTemplate {
+        @Override
+        public String operation() {
+            return "expire";
+        }
+    }
+
+    /**
+     * {@code set-add}, {@code set-remove}, {@code zset-add}, {@code zset-remove}: one member of a set or sorted set,
+     * fenced per member. {@code score} only for zset-add; {@code options} only for the adds.
+     */
+    record MemberTemplate(String operation, Template key, Template member, Template score, WriteOptions options)
+            implements MutationTemplate {}
+
+    /** {@code invalidate-tag}: drop every entry registered under the tag whose writes are no newer than the event. */
+    record InvalidateTagTemplate(Template tag) implements MutationTemplate {
+        @Override
+        public String operation() {
+            return "invalidate-tag";
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package io.cachep.rules;
 
+import io.cachep.rules.spi.CustomRules;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -7,9 +8,14 @@ import java.util.Set;
 
 /**
  * A whole rules file: the namespace every key is written under, how long a delete's tombstone blocks older
- * writes, and the rules.
+ * writes, the rules, and the custom rules they may name.
  */
-public record ProjectionRules(String namespace, Duration tombstoneRetention, List<ProjectionRule> rules) {
+public record ProjectionRules(String namespace, Duration tombstoneRetention, List<ProjectionRule> rules,
+                              CustomRules customRules) {
+    public ProjectionRules(String namespace, Duration tombstoneRetention, List<ProjectionRule> rules) {
+        this(namespace, tombstoneRetention, rules, CustomRules.none());
+    }
+
     public ProjectionRules {
         rules = List.copyOf(rules);
         new KeyLayout(namespace); // validates the namespace

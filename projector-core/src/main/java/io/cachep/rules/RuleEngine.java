@@ -3,6 +3,9 @@ package io.cachep.rules;
 import io.cachep.envelope.EventEnvelope;
 import io.cachep.errors.PoisonEventException;
 import io.cachep.errors.PoisonReason;
+import io.cachep.rules.MutationTemplate.WriteOptions;
+import io.cachep.rules.spi.RuleContext;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -49,6 +52,10 @@ public final class RuleEngine {
         }
         List<Mutation> mutations = new ArrayList<>();
         for (ProjectionRule rule : matching) {
+            if (rule.isCustom()) {
+                mutations.addAll(projectCustom(rule, event));
+                continue;
+            }
             for (int i = 0; i < rule.mutations().size(); i++) {
                 MutationTemplate template = rule.mutations().get(i);
                 try {
@@ -62,30 +69,90 @@ public final class RuleEngine {
         return mutations;
     }
 
-    private Mutation render(ProjectionRule rule, MutationTemplate template, EventEnvelope event) {
-        EntryKey key = layout.entry(template.key().renderKey(event));
-        if (template instanceof MutationTemplate.UpsertTemplate u) {
-            return new Mutation.Upsert(rule.name(), key,
-                    u.hash() == null ? null : renderHash(u.hash(), event),
-                    u.json() == null ? null : u.json().renderValue(event),
-                    expireAt(u, event));
+    private List<Mutation> projectCustom(ProjectionRule rule, EventEnvelope event) {
+        try {
+            return List.copyOf(rules.customRules().get(rule.custom()).project(event, new RuleContext(rule.name(), layout)));
+        } catch (PoisonEventException e) {
+            throw new PoisonEventException(e.reason(), "rule '" + rule.name() + "' (custom " + rule.custom() + "): "
+                    + e.getMessage(), rule.name(), e);
         }
-        MutationTemplate.DeleteTemplate d = (MutationTemplate.DeleteTemplate) template;
-        return new Mutation.Delete(rule.name(), key, d.channel());
     }
 
-    private static Map<String, String> renderHash(Map<String, Template> fields, EventEnvelope event) {
+    private Mutation render(ProjectionRule rule, MutationTemplate template, EventEnvelope event) {
+        String name = rule.name();
+        if (template instanceof MutationTemplate.UpsertTemplate u) {
+            return new Mutation.Upsert(name, entry(u.key(), event),
+                    u.hash() == null ? null : renderFields(u.hash(), event),
+                    u.json() == null ? null : u.json().renderValue(event),
+                    expireAt(u.options().ttl(), u.options().expiresAt(), event), tags(u.options(), event));
+        }
+        if (template instanceof MutationTemplate.MergeTemplate m) {
+            Map<String, String> fields = new LinkedHashMap<>();
+            if (m.hashFrom() != null) {
+                DataPaths.object(event, m.hashFrom()).forEach((field, value) ->
+                        fields.put(field, value == null ? null : JsonText.scalarOrJson(value)));
+            }
+            if (m.hash() != null) {
+                fields.putAll(renderFields(m.hash(), event));
+            }
+            return new Mutation.Merge(name, entry(m.key(), event), fields,
+                    expireAt(m.options().ttl(), m.options().expiresAt(), event), tags(m.options(), event));
+        }
+        if (template instanceof MutationTemplate.DeleteTemplate d) {
+            return new Mutation.Delete(name, entry(d.key(), event), d.channel());
+        }
+        if (template instanceof MutationTemplate.ExpireTemplate x) {
+            return new Mutation.Expire(name, entry(x.key(), event), expireAt(x.ttl(), x.expiresAt(), event));
+        }
+        if (template instanceof MutationTemplate.MemberTemplate mt) {
+            Mutation.MemberOperation op = Mutation.MemberOperation.of(mt.operation());
+            double score = mt.score() == null ? 0 : score(mt.score(), event);
+            WriteOptions options = mt.options();
+            return new Mutation.MemberWrite(name, entry(mt.key(), event), op, mt.member().renderValue(event), score,
+                    expireAt(options.ttl(), options.expiresAt(), event), tags(options, event));
+        }
+        MutationTemplate.InvalidateTagTemplate it = (MutationTemplate.InvalidateTagTemplate) template;
+        return new Mutation.InvalidateTag(name, layout.tag(it.tag().renderKey(event)));
+    }
+
+    private EntryKey entry(Template key, EventEnvelope event) {
+        return layout.entry(key.renderKey(event));
+    }
+
+    private List<TagKey> tags(WriteOptions options, EventEnvelope event) {
+        List<TagKey> tags = new ArrayList<>(options.tags().size());
+        for (Template tag : options.tags()) {
+            tags.add(layout.tag(tag.renderKey(event)));
+        }
+        return tags;
+    }
+
+    private static Map<String, String> renderFields(Map<String, Template> fields, EventEnvelope event) {
         Map<String, String> hash = new LinkedHashMap<>();
         fields.forEach((field, value) -> hash.put(field, value.renderValue(event)));
         return hash;
     }
 
-    private static long expireAt(MutationTemplate.UpsertTemplate upsert, EventEnvelope event) {
-        if (upsert.ttl() != null) {
-            return event.time().plus(upsert.ttl()).toEpochMilli();
+    private static double score(Template template, EventEnvelope event) {
+        String text = template.renderValue(event);
+        try {
+            double score = Double.parseDouble(text);
+            if (!Double.isNaN(score)) {
+                return score;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
         }
-        if (upsert.expiresAt() != null) {
-            return parseInstantMillis(upsert.expiresAt().renderValue(event), upsert.expiresAt().source());
+        throw new PoisonEventException(PoisonReason.BAD_TEMPLATE_VALUE,
+                "score '" + template.source() + "' does not render a number (" + event.describe() + ")");
+    }
+
+    private static long expireAt(Duration ttl, Template expiresAt, EventEnvelope event) {
+        if (ttl != null) {
+            return event.time().plus(ttl).toEpochMilli();
+        }
+        if (expiresAt != null) {
+            return parseInstantMillis(expiresAt.renderValue(event), expiresAt.source());
         }
         return Mutation.NO_EXPIRY;
     }
@@ -97,7 +164,7 @@ public final class RuleEngine {
             try {
                 return OffsetDateTime.parse(text).toInstant().toEpochMilli();
             } catch (DateTimeParseException e) {
-                throw new PoisonEventException(PoisonReason.TEMPLATE_FIELD_MISSING,
+                throw new PoisonEventException(PoisonReason.BAD_TEMPLATE_VALUE,
                         "expires-at '" + template + "' renders neither epoch millis nor an RFC 3339 timestamp");
             }
         }

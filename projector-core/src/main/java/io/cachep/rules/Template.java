@@ -57,6 +57,11 @@ public final class Template {
         return parts.stream().anyMatch(p -> p instanceof Placeholder);
     }
 
+    /** True when a placeholder reads the event's data, which a Kafka tombstone does not have. */
+    public boolean referencesData() {
+        return parts.stream().anyMatch(p -> p instanceof Placeholder ph && ph.path().startsWith("data"));
+    }
+
     /** True when the template is exactly one placeholder, e.g. {@code "{data.score}"}. */
     public boolean isSinglePlaceholder() {
         return parts.size() == 1 && parts.get(0) instanceof Placeholder;

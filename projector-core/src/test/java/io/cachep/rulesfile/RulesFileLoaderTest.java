@@ -28,7 +28,7 @@ class RulesFileLoaderTest {
         assertThat(rules.topics()).containsExactly("session-events");
         assertThat(rules.rules().get(0).mutations().get(0)).isInstanceOf(MutationTemplate.UpsertTemplate.class);
         MutationTemplate.UpsertTemplate upsert = (MutationTemplate.UpsertTemplate) rules.rules().get(0).mutations().get(0);
-        assertThat(upsert.ttl()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(upsert.options().ttl()).isEqualTo(Duration.ofMinutes(30));
         assertThat(upsert.hash()).containsOnlyKeys("userId", "device", "startedAt", "lastSeenAt");
     }
 
@@ -115,7 +115,24 @@ class RulesFileLoaderTest {
     }
 
     @Test
-    void shouldSayPlainlyWhichOperationsThisVersionCannotApplyYet() {
+    void shouldRefuseWritesInAnOnTombstoneRuleSinceATombstoneHasNoData() {
+        InvalidRulesException e = problemsOf("""
+                namespace: demo
+                rules:
+                  - name: gone
+                    topic: t
+                    on-tombstone: true
+                    mutations:
+                      - upsert: { key: "k:{subject}", json: "{data}" }
+                      - delete: { key: "k:{data.id}" }
+                """);
+        assertThat(e.problems()).hasSize(2);
+        assertThat(e.problems().get(0)).contains("mutation 1").contains("on-tombstone rule may only");
+        assertThat(e.problems().get(1)).contains("mutation 2 (delete)").contains("has no data");
+    }
+
+    @Test
+    void shouldCheckEveryOperationsOwnFields() {
         InvalidRulesException e = problemsOf("""
                 namespace: demo
                 rules:
@@ -123,8 +140,31 @@ class RulesFileLoaderTest {
                     topic: t
                     type: x
                     mutations:
-                      - merge: { key: "k:{subject}", hash-from: data }
+                      - merge: { key: "k:{subject}" }
+                      - expire: { key: "k:{subject}" }
+                      - zset-add: { key: "z:{subject}", member: "{data.u}" }
+                      - set-add: { key: "s:{subject}", member: "{data.u}", tags: "tenant" }
+                      - invalidate: { key: "k:{subject}" }
+                      - custom-thing: { key: "k:{subject}" }
                 """);
-        assertThat(e.problems()).singleElement().asString().contains("operation 'merge' is not available in this version");
+        assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("mutation 1 (merge)").contains("'hash-from'"));
+        assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("mutation 2 (expire)").contains("exactly one of 'ttl' or 'expires-at'"));
+        assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("mutation 3 (zset-add)").contains("missing field 'score'"));
+        assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("mutation 4 (set-add), field 'tags'").contains("list"));
+        assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("mutation 5 (invalidate)").contains("missing field 'channel'"));
+        assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("mutation 6").contains("unknown operation 'custom-thing'"));
+    }
+
+    @Test
+    void shouldNameAnUnregisteredCustomRule() {
+        InvalidRulesException e = problemsOf("""
+                namespace: demo
+                rules:
+                  - name: r
+                    topic: t
+                    type: x
+                    custom: no-such-rule
+                """);
+        assertThat(e.problems()).singleElement().asString().contains("no custom rule named 'no-such-rule'");
     }
 }

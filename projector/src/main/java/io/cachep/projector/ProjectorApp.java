@@ -62,7 +62,7 @@ public final class ProjectorApp implements AutoCloseable {
         RuleEngine engine = new RuleEngine(rules);
         metrics = new ProjectionMetrics(registry,
                 rules.rules().stream().map(ProjectionRule::type).collect(Collectors.toSet()));
-        RedisApplier applier = new RedisApplier(redis.async(), rules.tombstoneRetention());
+        RedisApplier applier = new RedisApplier(redis.async(), rules.tombstoneRetention(), engine.layout());
         streams = new KafkaStreams(
                 ProjectionTopology.build(engine, applier, metrics, RetryBudget.DEFAULT,
                         endpoint.commandTimeout().multipliedBy(2), config.applicationId(), config.dlqTopic()),

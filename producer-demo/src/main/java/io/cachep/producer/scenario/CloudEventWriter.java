@@ -3,6 +3,7 @@ package io.cachep.producer.scenario;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -24,6 +25,15 @@ final class CloudEventWriter {
         event.put("entityversion", version);
         event.put("datacontenttype", "application/json");
         return event;
+    }
+
+    /** An event this class wrote, back as JSON to change (the fault injector corrupts copies of real events). */
+    static ObjectNode read(byte[] event) {
+        try {
+            return (ObjectNode) MAPPER.readTree(event);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static byte[] bytes(ObjectNode event) {

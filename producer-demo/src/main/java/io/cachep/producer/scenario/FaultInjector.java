@@ -4,25 +4,34 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.UUID;
 
 /**
  * Makes a clean scenario look like a real log: some events sent twice (a producer retry, a redelivery), some held
- * back and sent after the entity's next event (reordering), and some poison records that no rule can apply.
+ * back and sent after the entity's next event (reordering), and some poison records that no rule can apply. Poison
+ * goes to the topic of the event it accompanies, so every topic of a mixed stream gets its share.
  */
 public final class FaultInjector {
     /** The kinds of bad input emitted, in rotation. */
     static final List<String> POISON_KINDS = List.of("not-json", "missing-attribute", "bad-version", "bad-time");
+
+    /** An entity is a key within a topic: {@code u-7} on profile-events and on room-events are different things. */
+    private record Entity(String topic, String key) {
+        static Entity of(DemoEvent event) {
+            return new Entity(event.topic(), event.key());
+        }
+    }
 
     private final Scenario scenario;
     private final Random random;
     private final double duplicates;
     private final double reorder;
     private final double poison;
-    private final Map<String, DemoEvent> heldBack = new HashMap<>();
+    private final Map<Entity, DemoEvent> heldBack = new LinkedHashMap<>(); // drained oldest first
     private long poisonCount;
 
     /** Fractions in [0, 1] of events duplicated, reordered and of extra poison records. */
@@ -37,13 +46,13 @@ public final class FaultInjector {
     /** The records to send for one step of the scenario: none (one held back), one, or several. */
     public List<DemoEvent> next(Instant now) {
         List<DemoEvent> out = new ArrayList<>(3);
-        if (random.nextDouble() < poison) {
-            out.add(poisonRecord(now));
-        }
         DemoEvent event = scenario.next(now);
-        DemoEvent earlier = heldBack.remove(event.key());
+        if (random.nextDouble() < poison) {
+            out.add(poisonRecord(event, now));
+        }
+        DemoEvent earlier = heldBack.remove(Entity.of(event));
         if (earlier == null && random.nextDouble() < reorder) {
-            heldBack.put(event.key(), event); // sent after this entity's next event
+            heldBack.put(Entity.of(event), event); // sent after this entity's next event
             return out;
         }
         out.add(event);
@@ -63,24 +72,34 @@ public final class FaultInjector {
         return rest;
     }
 
-    private DemoEvent poisonRecord(Instant now) {
+    /**
+     * A broken copy of {@code real} (same topic, type and data shape, its own {@code poison-N} subject), so the only
+     * thing wrong with it is the one deliberate fault. It names user {@code u-poison}, never a real one, so even a
+     * projector that wrongly applied it would not touch a real user's entries.
+     */
+    private DemoEvent poisonRecord(DemoEvent real, Instant now) {
         String kind = POISON_KINDS.get((int) (poisonCount++ % POISON_KINDS.size()));
         String subject = "poison-" + poisonCount;
-        String topic = SessionScenario.TOPIC;
         byte[] value;
         if (kind.equals("not-json")) {
             value = "{\"specversion\": \"1.0\", truncated".getBytes(StandardCharsets.UTF_8);
         } else {
-            ObjectNode event = CloudEventWriter.envelope(SessionScenario.STARTED, subject, 1, now);
+            ObjectNode event = CloudEventWriter.read(real.value());
+            event.put("id", UUID.randomUUID().toString());
+            event.put("subject", subject);
+            event.put("entityversion", 1);
+            event.put("time", now.toString());
+            if (event.path("data").has("userId")) {
+                ((ObjectNode) event.get("data")).put("userId", "u-poison");
+            }
             switch (kind) {
                 case "missing-attribute" -> event.remove("type");
                 case "bad-version" -> event.put("entityversion", "abc");
                 default -> event.put("time", "yesterday");
             }
-            event.putObject("data").put("userId", "u-poison").put("device", "web");
             value = CloudEventWriter.bytes(event);
         }
-        return new DemoEvent(topic, subject, value, "poison:" + kind);
+        return new DemoEvent(real.topic(), subject, value, "poison:" + kind);
     }
 
     private static double check(String name, double fraction) {

@@ -19,6 +19,11 @@ record Population(int users, int tenants) {
         return new Population(users, 1);
     }
 
+    /** For a scenario that names tenants but no users. */
+    static Population ofTenants(int tenants) {
+        return new Population(1, tenants);
+    }
+
     String randomUser(Random random) {
         return "u-" + (1 + random.nextInt(users));
     }

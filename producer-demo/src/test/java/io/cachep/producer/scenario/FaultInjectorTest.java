@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -82,5 +83,66 @@ class FaultInjectorTest {
         sent.stream().filter(DemoEvent::isPoison).forEach(e -> kinds.add(e.kind()));
         assertThat(kinds).containsExactlyInAnyOrder(
                 "poison:not-json", "poison:missing-attribute", "poison:bad-version", "poison:bad-time");
+    }
+
+    @Test
+    void shouldSendPoisonToTheTopicOfTheEventItAccompanies() {
+        FaultInjector injector = new FaultInjector(new MixedScenario(7, new ScenarioSizes(50, 40, 3)), 7, 0, 0, 0.5);
+        Set<String> poisonedTopics = new HashSet<>();
+        long poisonNumber = 0;
+        for (int i = 0; i < 3000; i++) {
+            List<DemoEvent> batch = injector.next(Instant.now());
+            if (!batch.get(0).isPoison()) {
+                assertThat(batch).hasSize(1);
+                continue;
+            }
+            DemoEvent poison = batch.get(0);
+            DemoEvent real = batch.get(1);
+            assertThat(poison.topic()).isEqualTo(real.topic());
+            assertThat(poison.key()).isEqualTo("poison-" + ++poisonNumber);
+            poisonedTopics.add(poison.topic());
+            if (!poison.kind().equals("poison:not-json")) {
+                JsonNode event = json(poison);
+                assertThat(event.get("subject").asText()).isEqualTo(poison.key());
+                assertThat(event.path("data").path("userId").asText("u-poison")).isEqualTo("u-poison");
+                if (!poison.kind().equals("poison:missing-attribute")) {
+                    assertThat(event.get("type").asText()).isEqualTo(real.kind());
+                }
+            }
+        }
+        assertThat(poisonedTopics).containsExactlyInAnyOrder(
+                SessionScenario.TOPIC, ProfileScenario.TOPIC, RoomScenario.TOPIC, TenantScenario.TOPIC);
+    }
+
+    /** The same key on two topics, taking turns: a-1 on topic-a, a-1 on topic-b, then a-2 on each, and so on. */
+    private static final class SameKeyOnTwoTopics implements Scenario {
+        private int step;
+
+        @Override
+        public String name() {
+            return "same-key";
+        }
+
+        @Override
+        public DemoEvent next(Instant now) {
+            String topic = step % 2 == 0 ? "topic-a" : "topic-b";
+            String value = topic + " v" + (1 + step++ / 2);
+            return new DemoEvent(topic, "k", value.getBytes(StandardCharsets.UTF_8), "test");
+        }
+    }
+
+    @Test
+    void shouldHoldBackPerTopicSoAnotherTopicsEventWithTheSameKeyDoesNotReleaseIt() {
+        FaultInjector injector = new FaultInjector(new SameKeyOnTwoTopics(), 7, 0, 1, 0); // hold back whatever it can
+        List<String> sent = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            List<DemoEvent> batch = injector.next(Instant.now());
+            String topic = i % 2 == 0 ? "topic-a" : "topic-b";
+            assertThat(batch).as("step %d", i).allMatch(e -> e.topic().equals(topic));
+            batch.forEach(e -> sent.add(new String(e.value(), StandardCharsets.UTF_8)));
+        }
+        injector.drain().forEach(e -> sent.add(new String(e.value(), StandardCharsets.UTF_8)));
+        assertThat(sent).containsExactly("topic-a v2", "topic-a v1", "topic-b v2", "topic-b v1",
+                "topic-a v4", "topic-a v3", "topic-b v4", "topic-b v3");
     }
 }

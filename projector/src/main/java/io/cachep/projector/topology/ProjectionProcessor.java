@@ -1,6 +1,7 @@
 package io.cachep.projector.topology;
 
 import io.cachep.apply.ApplyOutcome;
+import io.cachep.apply.EventStamp;
 import io.cachep.apply.RedisApplier;
 import io.cachep.apply.RedisFailure;
 import io.cachep.dlq.DeadLetterHeaders;
@@ -86,7 +87,7 @@ final class ProjectionProcessor implements Processor<byte[], byte[], byte[], byt
         for (int attempt = 0; ; attempt++) {
             Throwable failure;
             try {
-                return applier.apply(event.entityVersion(), mutations).get(callTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                return applier.apply(EventStamp.of(event), mutations).get(callTimeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (ExecutionException e) {
                 failure = e.getCause();
             } catch (TimeoutException e) {
