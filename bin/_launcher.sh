@@ -43,5 +43,6 @@ cachep_run() {
   local module="$1" main="$2"
   shift 2
   cachep_build_if_needed "$module"
-  exec java ${CACHEP_JAVA_OPTS:-} -cp "$CACHEP_HOME/$module/target/$module.jar:$CACHEP_HOME/$module/target/lib/*" "$main" "$@"
+  # CACHEP_CLASSPATH adds your own jars, e.g. custom rules registered with ServiceLoader.
+  exec java ${CACHEP_JAVA_OPTS:-} -cp "$CACHEP_HOME/$module/target/$module.jar:$CACHEP_HOME/$module/target/lib/*${CACHEP_CLASSPATH:+:$CACHEP_CLASSPATH}" "$main" "$@"
 }

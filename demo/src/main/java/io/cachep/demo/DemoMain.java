@@ -5,7 +5,8 @@ import io.cachep.config.ProjectorConfig;
 import io.cachep.devstack.DevStack;
 import io.cachep.producer.DemoProducer;
 import io.cachep.producer.scenario.FaultInjector;
-import io.cachep.producer.scenario.SessionScenario;
+import io.cachep.producer.scenario.ScenarioSizes;
+import io.cachep.producer.scenario.Scenarios;
 import io.cachep.projector.ProjectorApp;
 import io.cachep.rules.ProjectionRules;
 import io.cachep.rulesfile.RulesFileLoader;
@@ -37,6 +38,10 @@ public final class DemoMain implements Callable<Integer> {
 
     @Option(names = "--rate", defaultValue = "300", description = "Events per second (default: ${DEFAULT-VALUE}).")
     double rate;
+
+    @Option(names = "--scenario", defaultValue = "mixed",
+            description = "sessions, profiles, rooms, tenants or mixed (default: ${DEFAULT-VALUE}).")
+    String scenario;
 
     @Option(names = "--rules-file", defaultValue = "rules/demo.yaml", description = "Projection rules (default: ${DEFAULT-VALUE}).")
     Path rulesFile;
@@ -89,10 +94,12 @@ public final class DemoMain implements Callable<Integer> {
     }
 
     private DemoProducer.Summary produce(DevStack stack, Duration produceFor, Progress progress, ProjectorApp projector) {
-        FaultInjector events = new FaultInjector(new SessionScenario(System.nanoTime(), 300, 200),
-                System.nanoTime(), 0.05, 0.05, 0.01);
-        progress.step(String.format("producing session events at %.0f/s for %s (5%% duplicates, 5%% reordered, 1%% poison)",
-                rate, duration));
+        long seed = System.nanoTime();
+        FaultInjector events = new FaultInjector(
+                Scenarios.create(scenario, seed, new ScenarioSizes(300, 200, ScenarioSizes.DEFAULT_TENANTS)),
+                seed, 0.05, 0.05, 0.01);
+        progress.step(String.format("producing %s events at %.0f/s for %s (5%% duplicates, 5%% reordered, 1%% poison)",
+                scenario, rate, duration));
         AtomicBoolean stop = new AtomicBoolean();
         try (Producer<String, byte[]> producer = DemoProducer.kafkaProducer(stack.bootstrapServers(), "cachep-demo-producer");
              Progress.Ticker ticker = progress.every(Duration.ofSeconds(5), () -> "processed so far: "

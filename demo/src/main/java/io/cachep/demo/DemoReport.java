@@ -17,11 +17,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /** The demo's closing summary: what was produced, what the projector decided, and what Redis now holds. */
 final class DemoReport {
-    private static final int SAMPLES = 5;
+    private static final int SAMPLES = 8;
 
     private final DemoProducer.Summary produced;
     private final ProjectionMetrics metrics;
@@ -68,11 +69,13 @@ final class DemoReport {
             } while (!cursor.isFinished());
             TextTable keys = new TextTable("redis (namespace " + layout.namespace() + ")", "keys");
             keys.row("entries", dataKeys.size());
-            keys.row("fences and tombstones", fences);
+            keys.row("metadata (fences, tombstones, tag indexes)", fences);
             out.append(keys.render()).append('\n');
 
             TextTable samples = new TextTable("sample entry", "ttl", "value");
-            dataKeys.stream().sorted().limit(SAMPLES).forEach(key -> samples.row(key,
+            Map<String, String> onePerKind = new TreeMap<>();
+            dataKeys.stream().sorted().forEach(key -> onePerKind.putIfAbsent(key.replaceAll("\\{[^}]*}", "{*}"), key));
+            onePerKind.values().stream().limit(SAMPLES).forEach(key -> samples.row(key,
                     ttl(redis.pttl(key)), value(redis, key)));
             out.append(samples.render());
         } finally {
@@ -93,6 +96,9 @@ final class DemoReport {
         return switch (redis.type(key)) {
             case "hash" -> render(redis.hgetall(key));
             case "string" -> redis.get(key);
+            case "set" -> new TreeSet<>(redis.smembers(key)).toString();
+            case "zset" -> redis.zrangeWithScores(key, 0, -1).stream()
+                    .map(v -> v.getValue() + "=" + (long) v.getScore()).collect(Collectors.joining(" "));
             default -> "(" + redis.type(key) + ")";
         };
     }

@@ -1,5 +1,6 @@
 package io.cachep.rules;
 
+import io.cachep.envelope.EntityTombstone;
 import io.cachep.envelope.EventEnvelope;
 import io.cachep.errors.PoisonEventException;
 import io.cachep.errors.PoisonReason;
@@ -29,6 +30,15 @@ public final class RuleEngine {
         for (ProjectionRule rule : rules.rules()) {
             byTopicAndType.computeIfAbsent(rule.topic() + '\u0000' + rule.type(), k -> new ArrayList<>()).add(rule);
         }
+    }
+
+    /**
+     * A Kafka tombstone as an event of type {@link ProjectionRule#TOMBSTONE_TYPE}, so the topic's on-tombstone rules
+     * match it like any other type. It has no data.
+     */
+    public static EventEnvelope tombstoneEvent(EntityTombstone tombstone) {
+        return new EventEnvelope(tombstone.id(), ProjectionRule.TOMBSTONE_TYPE, "kafka", tombstone.subject(),
+                tombstone.time(), tombstone.entityVersion(), Map.of(), "{}");
     }
 
     public ProjectionRules rules() {

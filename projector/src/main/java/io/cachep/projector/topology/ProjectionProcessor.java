@@ -5,7 +5,7 @@ import io.cachep.apply.EventStamp;
 import io.cachep.apply.RedisApplier;
 import io.cachep.apply.RedisFailure;
 import io.cachep.dlq.DeadLetterHeaders;
-import io.cachep.envelope.CloudEventJsonParser;
+import io.cachep.envelope.CloudEventReader;
 import io.cachep.envelope.EventEnvelope;
 import io.cachep.errors.PoisonEventException;
 import io.cachep.errors.PoisonReason;
@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Projects each record: envelope → rules → fenced Redis apply. A poison record goes to the dead-letter sink with its
+ * Projects each record: envelope (structured or binary CloudEvent, or a Kafka tombstone) → rules → fenced Redis
+ * apply. A poison record goes to the dead-letter sink with its
  * cause; a failing Redis is retried within a {@link RetryBudget} and then fails the thread, which restarts from the
  * last commit. Nothing is skipped.
  *
@@ -37,7 +38,7 @@ import org.slf4j.MDC;
 final class ProjectionProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private static final Logger log = LoggerFactory.getLogger(ProjectionProcessor.class);
 
-    private final CloudEventJsonParser parser = new CloudEventJsonParser();
+    private final CloudEventReader reader = new CloudEventReader();
     private final RuleEngine engine;
     private final RedisApplier applier;
     private final ProjectionMetrics metrics;
@@ -66,7 +67,9 @@ final class ProjectionProcessor implements Processor<byte[], byte[], byte[], byt
         RecordMetadata source = context.recordMetadata().orElseThrow();
         EventEnvelope event = null;
         try {
-            event = parser.parse(record.key(), record.value());
+            event = reader.isTombstone(record.value())
+                    ? RuleEngine.tombstoneEvent(reader.readTombstone(record.key(), record.headers(), record.timestamp()))
+                    : reader.read(record.key(), record.value(), record.headers());
             MDC.put("requestId", event.id());
             MDC.put("topic", source.topic());
             MDC.put("partition", Integer.toString(source.partition()));
