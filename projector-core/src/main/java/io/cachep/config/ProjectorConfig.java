@@ -71,6 +71,21 @@ public final class ProjectorConfig extends AbstractConfig {
     private static final String TOPICS_DIR_DOC = "Folder of topic specs (one *.yaml per topic) that --apply-topics"
             + " applies.";
 
+    public static final String INFLIGHT_MAX_EVENTS_CONFIG = "projector.inflight.max.events";
+    private static final String INFLIGHT_MAX_EVENTS_DOC = "Events whose Redis writes may be in flight at once per"
+            + " stream thread. Writes are pipelined up to this bound; past it the stream thread waits. Bounds memory"
+            + " during a Redis outage.";
+
+    public static final String INFLIGHT_MAX_BYTES_CONFIG = "projector.inflight.max.bytes";
+    private static final String INFLIGHT_MAX_BYTES_DOC = "Bytes of event values whose Redis writes may be in flight"
+            + " at once per stream thread; the second bound of the in-flight window.";
+
+    public static final String REDIS_RETRY_BUDGET_MS_CONFIG = "projector.redis.retry.budget.ms";
+    private static final String REDIS_RETRY_BUDGET_MS_DOC = "How long one event's writes are retried (with backoff)"
+            + " while Redis fails transiently before the stream thread restarts from its last commit. Must stay well"
+            + " under max.poll.interval.ms (5 minutes by default), so an outage never gets the member kicked out of"
+            + " its group.";
+
     public static final ConfigDef DEFINITION = new ConfigDef()
             .define(APPLICATION_ID_CONFIG, Type.STRING, "cachep-projector", new NonEmptyString(),
                     Importance.HIGH, APPLICATION_ID_DOC)
@@ -89,7 +104,13 @@ public final class ProjectorConfig extends AbstractConfig {
             .define(HTTP_PORT_CONFIG, Type.INT, 8080, Range.between(0, 65535),
                     Importance.MEDIUM, HTTP_PORT_DOC)
             .define(TOPICS_DIR_CONFIG, Type.STRING, "topics", new NonEmptyString(),
-                    Importance.LOW, TOPICS_DIR_DOC);
+                    Importance.LOW, TOPICS_DIR_DOC)
+            .define(INFLIGHT_MAX_EVENTS_CONFIG, Type.INT, 1000, Range.between(1, 1_000_000),
+                    Importance.LOW, INFLIGHT_MAX_EVENTS_DOC)
+            .define(INFLIGHT_MAX_BYTES_CONFIG, Type.LONG, 16L * 1024 * 1024, Range.atLeast(1024),
+                    Importance.LOW, INFLIGHT_MAX_BYTES_DOC)
+            .define(REDIS_RETRY_BUDGET_MS_CONFIG, Type.LONG, 60_000L, Range.between(100, 240_000),
+                    Importance.MEDIUM, REDIS_RETRY_BUDGET_MS_DOC);
 
     static final String HIDDEN = "[hidden]";
 
@@ -143,6 +164,18 @@ public final class ProjectorConfig extends AbstractConfig {
 
     public int httpPort() {
         return getInt(HTTP_PORT_CONFIG);
+    }
+
+    public int inflightMaxEvents() {
+        return getInt(INFLIGHT_MAX_EVENTS_CONFIG);
+    }
+
+    public long inflightMaxBytes() {
+        return getLong(INFLIGHT_MAX_BYTES_CONFIG);
+    }
+
+    public Duration redisRetryBudget() {
+        return Duration.ofMillis(getLong(REDIS_RETRY_BUDGET_MS_CONFIG));
     }
 
     public Path topicsDir() {

@@ -1,6 +1,11 @@
 package io.cachep.projector;
 
 import io.cachep.apply.RedisApplier;
+import io.cachep.projector.inflight.InFlightRegistry;
+import io.cachep.projector.topology.CommitBarrierClientSupplier;
+import io.cachep.projector.topology.EventSettler;
+import io.cachep.projector.topology.RetryingApplier;
+import io.micrometer.core.instrument.Gauge;
 import io.cachep.apply.RedisConnector;
 import io.cachep.config.ProjectorConfig;
 import io.cachep.config.RedisEndpoint;
@@ -50,6 +55,7 @@ public final class ProjectorApp implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicReference<Throwable> fatal = new AtomicReference<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final RetryingApplier applier;
     private KafkaStreamsMetrics streamsMetrics;
 
     private ProjectorApp(ProjectorConfig config, ProjectionRules rules) throws IOException {
@@ -62,11 +68,18 @@ public final class ProjectorApp implements AutoCloseable {
         RuleEngine engine = new RuleEngine(rules);
         metrics = new ProjectionMetrics(registry,
                 rules.rules().stream().map(ProjectionRule::type).collect(Collectors.toSet()));
-        RedisApplier applier = new RedisApplier(redis.async(), rules.tombstoneRetention(), engine.layout());
+        RetryBudget budget = RetryBudget.DEFAULT.withTotal(config.redisRetryBudget());
+        applier = new RetryingApplier(new RedisApplier(redis.async(), rules.tombstoneRetention(), engine.layout()), budget);
+        InFlightRegistry inFlight = new InFlightRegistry(config.inflightMaxEvents(), config.inflightMaxBytes());
+        EventSettler settler = new EventSettler(metrics, config.applicationId());
+        Gauge.builder("cachep.inflight.events", inFlight, InFlightRegistry::inFlight)
+                .description("Events whose Redis writes are sent and not yet acknowledged").register(registry);
         streams = new KafkaStreams(
-                ProjectionTopology.build(engine, applier, metrics, RetryBudget.DEFAULT,
-                        endpoint.commandTimeout().multipliedBy(2), config.applicationId(), config.dlqTopic()),
-                StreamsProperties.of(config));
+                ProjectionTopology.build(engine, applier, metrics, inFlight, settler, config.dlqTopic()),
+                StreamsProperties.of(config),
+                // The barrier waits a little longer than one event's retry budget, so a failing event's own
+                // failure, not the barrier's timeout, says what went wrong.
+                new CommitBarrierClientSupplier(inFlight, settler, config.dlqTopic(), budget.total().plusSeconds(5)));
         streams.setUncaughtExceptionHandler(this::onStreamThreadFailure);
         streams.setStateListener((now, before) -> {
             log.info("Kafka Streams state {} -> {}", before, now);
@@ -128,6 +141,7 @@ public final class ProjectorApp implements AutoCloseable {
             streamsMetrics.close();
         }
         http.close();
+        applier.close();
         redis.close();
         redisClient.shutdown();
         stopped.countDown();

@@ -2,22 +2,17 @@ package io.cachep.projector.topology;
 
 import io.cachep.apply.ApplyOutcome;
 import io.cachep.apply.EventStamp;
-import io.cachep.apply.RedisApplier;
-import io.cachep.apply.RedisFailure;
-import io.cachep.dlq.DeadLetterHeaders;
 import io.cachep.envelope.CloudEventReader;
 import io.cachep.envelope.EventEnvelope;
 import io.cachep.errors.PoisonEventException;
-import io.cachep.errors.PoisonReason;
+import io.cachep.projector.inflight.InFlightRegistry;
+import io.cachep.projector.inflight.PendingEvent;
+import io.cachep.projector.inflight.SourceRecord;
 import io.cachep.rules.Mutation;
 import io.cachep.rules.RuleEngine;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.apache.kafka.common.header.internals.RecordHeaders;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -28,33 +23,28 @@ import org.slf4j.MDC;
 
 /**
  * Projects each record: envelope (structured or binary CloudEvent, or a Kafka tombstone) → rules → fenced Redis
- * apply. A poison record goes to the dead-letter sink with its
- * cause; a failing Redis is retried within a {@link RetryBudget} and then fails the thread, which restarts from the
- * last commit. Nothing is skipped.
- *
- * <p>Each record's writes are acknowledged by Redis before {@code process} returns, so no offset can be committed
- * ahead of Redis. (Pipelining with a commit barrier is the next step; see docs/architecture.md.)
+ * apply. Writes are pipelined: the record's writes are sent and the processor goes on, within the thread's bounded
+ * {@link io.cachep.projector.inflight.InFlightWindow}; the producer's commit barrier waits for them before any
+ * offset is committed. A poison record goes to the dead-letter sink with its cause; nothing is ever skipped.
  */
 final class ProjectionProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private static final Logger log = LoggerFactory.getLogger(ProjectionProcessor.class);
 
     private final CloudEventReader reader = new CloudEventReader();
     private final RuleEngine engine;
-    private final RedisApplier applier;
+    private final RetryingApplier applier;
     private final ProjectionMetrics metrics;
-    private final RetryBudget retry;
-    private final Duration callTimeout;
-    private final String applicationId;
+    private final InFlightRegistry inFlight;
+    private final EventSettler settler;
     private ProcessorContext<byte[], byte[]> context;
 
-    ProjectionProcessor(RuleEngine engine, RedisApplier applier, ProjectionMetrics metrics, RetryBudget retry,
-                        Duration callTimeout, String applicationId) {
+    ProjectionProcessor(RuleEngine engine, RetryingApplier applier, ProjectionMetrics metrics, InFlightRegistry inFlight,
+                        EventSettler settler) {
         this.engine = engine;
         this.applier = applier;
         this.metrics = metrics;
-        this.retry = retry;
-        this.callTimeout = callTimeout;
-        this.applicationId = applicationId;
+        this.inFlight = inFlight;
+        this.settler = settler;
     }
 
     @Override
@@ -64,78 +54,52 @@ final class ProjectionProcessor implements Processor<byte[], byte[], byte[], byt
 
     @Override
     public void process(Record<byte[], byte[]> record) {
-        RecordMetadata source = context.recordMetadata().orElseThrow();
+        RecordMetadata meta = context.recordMetadata().orElseThrow();
+        SourceRecord source = new SourceRecord(meta.topic(), meta.partition(), meta.offset(), record.key(),
+                record.value(), record.timestamp(), record.headers());
         EventEnvelope event = null;
         try {
             event = reader.isTombstone(record.value())
                     ? RuleEngine.tombstoneEvent(reader.readTombstone(record.key(), record.headers(), record.timestamp()))
                     : reader.read(record.key(), record.value(), record.headers());
             MDC.put("requestId", event.id());
-            MDC.put("topic", source.topic());
-            MDC.put("partition", Integer.toString(source.partition()));
-            MDC.put("offset", Long.toString(source.offset()));
-            List<Mutation> mutations = engine.project(source.topic(), event);
-            long started = System.nanoTime();
-            ApplyOutcome outcome = ApplyOutcome.ofEvent(applyWithRetry(event, mutations));
-            metrics.applied(event.type(), outcome, Duration.ofNanos(System.nanoTime() - started));
+            MDC.put("topic", meta.topic());
+            MDC.put("partition", Integer.toString(meta.partition()));
+            MDC.put("offset", Long.toString(meta.offset()));
+            List<Mutation> mutations = engine.project(meta.topic(), event);
+            send(source, event, mutations);
         } catch (PoisonEventException poison) {
-            deadLetter(record, source, event, poison);
+            metrics.deadLettered(event == null ? null : event.type(), poison.reason());
+            deadLetter(source, poison, null);
         } finally {
             MDC.clear();
         }
     }
 
-    private List<ApplyOutcome> applyWithRetry(EventEnvelope event, List<Mutation> mutations) {
-        long deadline = System.nanoTime() + retry.total().toNanos();
-        for (int attempt = 0; ; attempt++) {
-            Throwable failure;
-            try {
-                return applier.apply(EventStamp.of(event), mutations).get(callTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (ExecutionException e) {
-                failure = e.getCause();
-            } catch (TimeoutException e) {
-                failure = e;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ProjectionFailure(ProjectionFailure.Kind.TRANSIENT, "interrupted while applying " + event.describe(), e);
-            }
-            RedisFailure kind = failure instanceof TimeoutException ? RedisFailure.TRANSIENT : RedisFailure.classify(failure);
-            if (kind == RedisFailure.POISON) {
-                throw new PoisonEventException(PoisonReason.WRONG_REDIS_TYPE,
-                        "Redis refused the write of " + event.describe() + ": " + failure.getMessage(), failure);
-            }
-            if (kind == RedisFailure.FATAL) {
-                throw new ProjectionFailure(ProjectionFailure.Kind.FATAL,
-                        "Redis refused " + event.describe() + " for a reason no retry can fix: " + failure.getMessage(), failure);
-            }
-            Duration backoff = retry.backoff(attempt);
-            if (System.nanoTime() + backoff.toNanos() > deadline) {
-                throw new ProjectionFailure(ProjectionFailure.Kind.TRANSIENT, "Redis still failing after " + (attempt + 1)
-                        + " attempts at " + event.describe() + "; restarting from the last commit", failure);
-            }
-            if (attempt == 0) {
-                log.warn("Redis call failed ({}); retrying for up to {} s", failure.toString(), retry.total().toSeconds());
-            }
-            sleep(backoff);
+    private void send(SourceRecord source, EventEnvelope event, List<Mutation> mutations) {
+        String type = event.type();
+        long started = System.nanoTime();
+        CompletableFuture<List<ApplyOutcome>> result = applier.apply(EventStamp.of(event), mutations,
+                event.describe() + " at " + source.location());
+        result.thenAccept(outcomes -> metrics.applied(type, ApplyOutcome.ofEvent(outcomes),
+                Duration.ofNanos(System.nanoTime() - started)));
+        String rule = mutations.isEmpty() ? null : mutations.get(0).rule();
+        List<PendingEvent> finished = inFlight.current().admit(new PendingEvent(source, type, rule, result),
+                applier.budget().total());
+        finished.forEach(this::settle);
+    }
+
+    /** Accounts for an event whose writes finished: a poison one is dead-lettered here, on the stream thread. */
+    private void settle(PendingEvent event) {
+        PoisonEventException poison = settler.poisonOf(event);
+        if (poison != null) {
+            deadLetter(event.source(), poison, event.rule());
         }
     }
 
-    private void deadLetter(Record<byte[], byte[]> record, RecordMetadata source, EventEnvelope event, PoisonEventException poison) {
-        RecordHeaders headers = new RecordHeaders(record.headers().toArray());
-        DeadLetterHeaders.addCause(headers, new DeadLetterHeaders.Cause(poison.reason(), poison, source.topic(),
-                source.partition(), source.offset(), Instant.now(), 1, applicationId, ProjectionTopology.PROCESSOR,
-                poison.rule()));
-        context.forward(new Record<>(record.key(), record.value(), record.timestamp(), headers), ProjectionTopology.DEAD_LETTER_SINK);
-        metrics.deadLettered(event == null ? null : event.type(), poison.reason());
-        log.debug("dead-lettered {}-{}@{}: {}", source.topic(), source.partition(), source.offset(), poison.getMessage());
-    }
-
-    private static void sleep(Duration backoff) {
-        try {
-            Thread.sleep(backoff.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ProjectionFailure(ProjectionFailure.Kind.TRANSIENT, "interrupted during retry backoff", e);
-        }
+    private void deadLetter(SourceRecord source, PoisonEventException poison, String rule) {
+        context.forward(new Record<>(source.key(), source.value(), source.timestamp(),
+                settler.deadLetterHeaders(source, poison, rule)), ProjectionTopology.DEAD_LETTER_SINK);
+        log.debug("dead-lettered {}: {}", source.location(), poison.getMessage());
     }
 }

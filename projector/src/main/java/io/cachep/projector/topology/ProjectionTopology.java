@@ -1,8 +1,7 @@
 package io.cachep.projector.topology;
 
-import io.cachep.apply.RedisApplier;
+import io.cachep.projector.inflight.InFlightRegistry;
 import io.cachep.rules.RuleEngine;
-import java.time.Duration;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.Topology;
@@ -18,14 +17,14 @@ public final class ProjectionTopology {
 
     private ProjectionTopology() {}
 
-    public static Topology build(RuleEngine engine, RedisApplier applier, ProjectionMetrics metrics, RetryBudget retry,
-                                 Duration callTimeout, String applicationId, String deadLetterTopic) {
+    public static Topology build(RuleEngine engine, RetryingApplier applier, ProjectionMetrics metrics,
+                                 InFlightRegistry inFlight, EventSettler settler, String deadLetterTopic) {
         Topology topology = new Topology();
         // Values stay bytes until the processor: a record that is not even JSON must reach the DLQ unchanged.
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
                 engine.rules().topics().toArray(String[]::new));
         topology.addProcessor(PROCESSOR,
-                () -> new ProjectionProcessor(engine, applier, metrics, retry, callTimeout, applicationId), SOURCE);
+                () -> new ProjectionProcessor(engine, applier, metrics, inFlight, settler), SOURCE);
         topology.addSink(DEAD_LETTER_SINK, deadLetterTopic, new ByteArraySerializer(), new ByteArraySerializer(), PROCESSOR);
         return topology;
     }

@@ -10,6 +10,10 @@ import java.time.Duration;
 public record RetryBudget(Duration total, Duration initialBackoff, Duration maxBackoff) {
     public static final RetryBudget DEFAULT = new RetryBudget(Duration.ofSeconds(60), Duration.ofMillis(100), Duration.ofSeconds(5));
 
+    public RetryBudget withTotal(Duration newTotal) {
+        return new RetryBudget(newTotal, initialBackoff, maxBackoff);
+    }
+
     Duration backoff(int attempt) {
         long millis = initialBackoff.toMillis() << Math.min(attempt, 16);
         return Duration.ofMillis(Math.min(millis, maxBackoff.toMillis()));
