@@ -48,6 +48,12 @@ final class ProjectorHarness implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
 
     ProjectorHarness(DevStack stack, TestIsolation isolation, String rulesYaml) throws IOException {
+        this(stack, isolation, rulesYaml, stack.redisUri(), 3, Map.of());
+    }
+
+    /** @param overrides configuration keys to set on top of the test's own (e.g. a commit interval) */
+    ProjectorHarness(DevStack stack, TestIsolation isolation, String rulesYaml, String redisUri, int partitions,
+                     Map<String, String> overrides) throws IOException {
         this.stack = stack;
         this.topic = isolation.topic("session-events");
         this.dlqTopic = isolation.topic("dlq");
@@ -55,18 +61,21 @@ final class ProjectorHarness implements AutoCloseable {
         Path rulesFile = Files.createTempFile("rules-", ".yaml");
         Files.writeString(rulesFile, rulesYaml.replace("${topic}", topic).replace("${namespace}", namespace));
         rulesFile.toFile().deleteOnExit();
-        config = new ConfigLoader(Map.of()).load(Optional.empty(), Map.of(
+        Map<String, String> settings = new java.util.HashMap<>(Map.of(
                 ProjectorConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
-                ProjectorConfig.REDIS_URI_CONFIG, stack.redisUri(),
+                ProjectorConfig.REDIS_URI_CONFIG, redisUri,
                 ProjectorConfig.RULES_FILE_CONFIG, rulesFile.toString(),
                 ProjectorConfig.APPLICATION_ID_CONFIG, isolation.applicationId(),
                 ProjectorConfig.DLQ_TOPIC_CONFIG, dlqTopic,
                 ProjectorConfig.HTTP_PORT_CONFIG, "0"));
+        settings.putAll(overrides);
+        config = new ConfigLoader(Map.of()).load(Optional.empty(), settings);
         TopicSetup.apply(config.kafkaClientProperties(), List.of(
-                new TopicSpec(topic, 3, (short) 1, Map.of()), new TopicSpec(dlqTopic, 1, (short) 1, Map.of())));
+                new TopicSpec(topic, partitions, (short) 1, Map.of()),
+                new TopicSpec(dlqTopic, 1, (short) 1, Map.of())));
         ProjectionRules rules = RulesFileLoader.load(rulesFile);
         app = ProjectorApp.create(config, rules);
-        redisClient = RedisClient.create(stack.redisUri());
+        redisClient = RedisClient.create(redisUri);
         redisConnection = redisClient.connect();
         producer = new KafkaProducer<>(Map.of("bootstrap.servers", stack.bootstrapServers(), "acks", "all"),
                 new StringSerializer(), new ByteArraySerializer());
