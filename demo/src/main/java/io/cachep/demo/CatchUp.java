@@ -15,7 +15,7 @@ final class CatchUp {
 
     /** Events the projector has finished with, whatever the outcome (written, fenced off, expired or dead-lettered). */
     static long processed(ProjectionMetrics metrics) {
-        long total = metrics.count(ProjectionMetrics.DLQ_OUTCOME);
+        long total = metrics.count(ProjectionMetrics.DLQ_OUTCOME) + metrics.count(ProjectionMetrics.IGNORED_OUTCOME);
         for (ApplyOutcome outcome : ApplyOutcome.values()) {
             total += metrics.count(outcome.label());
         }

@@ -86,6 +86,20 @@ public final class ProjectorConfig extends AbstractConfig {
             + " under max.poll.interval.ms (5 minutes by default), so an outage never gets the member kicked out of"
             + " its group.";
 
+    public static final String MAX_EVENT_BYTES_CONFIG = "projector.max.event.bytes";
+    private static final String MAX_EVENT_BYTES_DOC = "A record whose value is larger than this goes to the DLQ"
+            + " (reason VALUE_TOO_LARGE) instead of being written to Redis.";
+
+    public static final String UNKNOWN_TYPES_CONFIG = "projector.unknown.types";
+    private static final String UNKNOWN_TYPES_DOC = "What to do with an event whose type no rule matches: 'dlq'"
+            + " (dead-letter it, reason UNKNOWN_TYPE) or 'ignore' (count it as outcome 'ignored' and go on), for"
+            + " topics shared with events this projection does not care about.";
+
+    public static final String REDIS_REFUSE_UNSAFE_EVICTION_CONFIG = "projector.redis.refuse.unsafe.eviction";
+    private static final String REDIS_REFUSE_UNSAFE_EVICTION_DOC = "Refuse to start when Redis's maxmemory-policy"
+            + " may evict keys without a TTL (allkeys-*): an evicted fence or tombstone lets a stale event regress or"
+            + " resurrect an entry. By default the projector starts and warns loudly; true makes it a startup error.";
+
     public static final ConfigDef DEFINITION = new ConfigDef()
             .define(APPLICATION_ID_CONFIG, Type.STRING, "cachep-projector", new NonEmptyString(),
                     Importance.HIGH, APPLICATION_ID_DOC)
@@ -110,7 +124,13 @@ public final class ProjectorConfig extends AbstractConfig {
             .define(INFLIGHT_MAX_BYTES_CONFIG, Type.LONG, 16L * 1024 * 1024, Range.atLeast(1024),
                     Importance.LOW, INFLIGHT_MAX_BYTES_DOC)
             .define(REDIS_RETRY_BUDGET_MS_CONFIG, Type.LONG, 60_000L, Range.between(100, 240_000),
-                    Importance.MEDIUM, REDIS_RETRY_BUDGET_MS_DOC);
+                    Importance.MEDIUM, REDIS_RETRY_BUDGET_MS_DOC)
+            .define(MAX_EVENT_BYTES_CONFIG, Type.INT, 1024 * 1024, Range.atLeast(1),
+                    Importance.MEDIUM, MAX_EVENT_BYTES_DOC)
+            .define(UNKNOWN_TYPES_CONFIG, Type.STRING, "dlq", ConfigDef.ValidString.in("dlq", "ignore"),
+                    Importance.MEDIUM, UNKNOWN_TYPES_DOC)
+            .define(REDIS_REFUSE_UNSAFE_EVICTION_CONFIG, Type.BOOLEAN, false,
+                    Importance.MEDIUM, REDIS_REFUSE_UNSAFE_EVICTION_DOC);
 
     static final String HIDDEN = "[hidden]";
 
@@ -176,6 +196,19 @@ public final class ProjectorConfig extends AbstractConfig {
 
     public Duration redisRetryBudget() {
         return Duration.ofMillis(getLong(REDIS_RETRY_BUDGET_MS_CONFIG));
+    }
+
+    public int maxEventBytes() {
+        return getInt(MAX_EVENT_BYTES_CONFIG);
+    }
+
+    /** True when events of types no rule matches are counted and skipped rather than dead-lettered. */
+    public boolean ignoreUnknownTypes() {
+        return "ignore".equals(getString(UNKNOWN_TYPES_CONFIG));
+    }
+
+    public boolean refuseUnsafeEviction() {
+        return getBoolean(REDIS_REFUSE_UNSAFE_EVICTION_CONFIG);
     }
 
     public Path topicsDir() {

@@ -21,6 +21,7 @@ public final class DeadLetterHeaders {
     public static final String OFFSET = "__streams.errors.offset";
 
     public static final String REASON = "cachep.reason";
+    public static final String ERROR_CLASS = "cachep.error-class";
     public static final String FAILED_AT = "cachep.failed-at";
     public static final String ATTEMPTS = "cachep.attempts";
     public static final String APPLICATION_ID = "cachep.application-id";
@@ -43,6 +44,7 @@ public final class DeadLetterHeaders {
         put(headers, PARTITION, Integer.toString(cause.partition()));
         put(headers, OFFSET, Long.toString(cause.offset()));
         put(headers, REASON, cause.reason().name());
+        put(headers, ERROR_CLASS, rootCause(cause.error()).getClass().getName());
         put(headers, FAILED_AT, cause.failedAt().toString());
         put(headers, ATTEMPTS, Integer.toString(cause.attempts()));
         put(headers, APPLICATION_ID, cause.applicationId());
@@ -58,6 +60,15 @@ public final class DeadLetterHeaders {
     private static void put(Headers headers, String name, String value) {
         headers.remove(name);
         headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The failure underneath the wrappers: for a WRONGTYPE, Lettuce's exception, not ours. */
+    private static Throwable rootCause(Throwable error) {
+        Throwable e = error;
+        while (e.getCause() != null && e.getCause() != e) {
+            e = e.getCause();
+        }
+        return e;
     }
 
     private static String stackTrace(Throwable error) {

@@ -30,7 +30,8 @@ public final class InitialsRule implements CustomRule {
                     "data.displayName is missing or not a string in " + event.describe());
         }
         String initials = Arrays.stream(name.trim().split("\\s+"))
-                .map(word -> word.substring(0, 1).toUpperCase(Locale.ROOT))
+                // The first code point, not the first char: a name may start outside the Basic Multilingual Plane.
+                .map(word -> new String(Character.toChars(word.codePointAt(0))).toUpperCase(Locale.ROOT))
                 .collect(Collectors.joining());
         return List.of(new Mutation.Upsert(context.ruleName(), context.entry("user:{subject}:initials", event),
                 null, initials, Mutation.NO_EXPIRY, List.of()));

@@ -27,13 +27,35 @@ final class MutationReader {
             "zset-add", with(WRITE_FIELDS, "key", "member", "score"),
             "zset-remove", Set.of("key", "member"),
             "invalidate-tag", Set.of("tag"));
+    private static final Set<String> WHOLE_ENTRY_OPERATIONS = Set.of("upsert", "delete", "invalidate", "expire");
     /** What a Kafka tombstone, which has no data, can ask for. */
     static final Set<String> TOMBSTONE_OPERATIONS = Set.of("delete", "invalidate", "set-remove", "zset-remove");
 
     private final YamlFields yaml;
+    private final List<KeyUse> keyUses = new ArrayList<>();
+
+    /** Where a key template is written, and how: the file-wide check of tagged keys reads these. */
+    record KeyUse(String key, String operation, boolean tagged, YamlNode node, String where) {}
 
     MutationReader(YamlFields yaml) {
         this.yaml = yaml;
+    }
+
+    /**
+     * Tag invalidation drops whole entries, by event time; an entry whose fields or members are also written one by
+     * one could end differently depending on delivery order. So a tagged key may only be written whole.
+     */
+    void checkTaggedKeys() {
+        Map<String, KeyUse> tagged = new LinkedHashMap<>();
+        keyUses.stream().filter(KeyUse::tagged).forEach(use -> tagged.putIfAbsent(use.key(), use));
+        for (KeyUse use : keyUses) {
+            KeyUse tagging = tagged.get(use.key());
+            if (tagging != null && !WHOLE_ENTRY_OPERATIONS.contains(use.operation())) {
+                yaml.problem(use.node(), use.where() + ", field 'key'", "key '" + use.key() + "' is tagged ("
+                        + tagging.where() + "); a tagged key may only be written whole (upsert, delete, invalidate,"
+                        + " expire), since tag invalidation drops whole entries");
+            }
+        }
     }
 
     /** @param forTombstone the rule matches Kafka tombstones: only removals, and no {data} placeholders */
@@ -89,7 +111,8 @@ final class MutationReader {
         }
         Map<String, Template> hash = hashNode == null ? null : fields(hashNode, where);
         Template json = jsonNode == null ? null : yaml.template(jsonNode, where + ", field 'json'");
-        WriteOptions options = writeOptions(body, where);
+        WriteOptions options = writeOptions(body, where, true);
+        record(body, "upsert", where, options != null && !options.tags().isEmpty());
         if (key == null || (hash == null && json == null) || options == null) {
             return null;
         }
@@ -113,7 +136,8 @@ final class MutationReader {
             yaml.problem(body, where, "a merge needs 'hash-from' (e.g. data) or 'hash' (fields), or both");
         }
         Map<String, Template> hash = hashNode == null ? null : fields(hashNode, where);
-        WriteOptions options = writeOptions(body, where);
+        WriteOptions options = writeOptions(body, where, false);
+        record(body, "merge", where, false);
         if (key == null || (path == null && hash == null) || options == null) {
             return null;
         }
@@ -122,6 +146,7 @@ final class MutationReader {
 
     private MutationTemplate delete(String operation, YamlNode.Mapping body, String where) {
         Template key = key(body, where);
+        record(body, operation, where, false);
         String channel = operation.equals("invalidate") ? yaml.requiredString(body, "channel", where) : null;
         if (key == null || (operation.equals("invalidate") && channel == null)) {
             return null;
@@ -131,6 +156,7 @@ final class MutationReader {
 
     private MutationTemplate expire(YamlNode.Mapping body, String where) {
         Template key = key(body, where);
+        record(body, "expire", where, false);
         Duration ttl = yaml.duration(body, "ttl", where);
         Template expiresAt = yaml.optionalTemplate(body, "expires-at", where);
         boolean hasTtl = body.values().containsKey("ttl");
@@ -149,7 +175,8 @@ final class MutationReader {
         Template key = key(body, where);
         Template member = yaml.requiredTemplate(body, "member", where);
         Template score = operation.equals("zset-add") ? yaml.requiredTemplate(body, "score", where) : null;
-        WriteOptions options = operation.endsWith("-add") ? writeOptions(body, where) : WriteOptions.NONE;
+        WriteOptions options = operation.endsWith("-add") ? writeOptions(body, where, false) : WriteOptions.NONE;
+        record(body, operation, where, false);
         if (key == null || member == null || options == null || (operation.equals("zset-add") && score == null)) {
             return null;
         }
@@ -161,8 +188,15 @@ final class MutationReader {
         return tag == null ? null : new MutationTemplate.InvalidateTagTemplate(tag);
     }
 
+    private void record(YamlNode.Mapping body, String operation, String where, boolean tagged) {
+        YamlNode node = body.values().get("key");
+        if (node instanceof YamlNode.Scalar s && !s.isNull()) {
+            keyUses.add(new KeyUse(s.text(), operation, tagged, node, where));
+        }
+    }
+
     /** ttl / expires-at / tags; null when one of them is broken (already reported). */
-    private WriteOptions writeOptions(YamlNode.Mapping body, String where) {
+    private WriteOptions writeOptions(YamlNode.Mapping body, String where, boolean tagsAllowed) {
         boolean broken = false;
         Duration ttl = yaml.duration(body, "ttl", where);
         broken |= body.values().containsKey("ttl") && ttl == null;
@@ -174,7 +208,11 @@ final class MutationReader {
         }
         List<Template> tags = new ArrayList<>();
         YamlNode tagsNode = body.values().get("tags");
-        if (tagsNode != null) {
+        if (tagsNode != null && !tagsAllowed) {
+            yaml.problem(tagsNode, where + ", field 'tags'", "only an upsert may tag its key: tag invalidation drops"
+                    + " whole entries, and this operation writes single fields or members");
+            broken = true;
+        } else if (tagsNode != null) {
             if (tagsNode instanceof YamlNode.Sequence list) {
                 for (int i = 0; i < list.items().size(); i++) {
                     Template tag = yaml.template(list.items().get(i), where + ", tag " + (i + 1));

@@ -83,6 +83,7 @@ public final class RulesFileLoader {
         }
         Duration retention = yaml.duration(top, "tombstone-retention", "top level");
         List<ProjectionRule> rules = readRules(top);
+        mutations.checkTaggedKeys();
         if (!yaml.problems().isEmpty()) {
             throw new InvalidRulesException(fileName, yaml.problems());
         }

@@ -25,11 +25,13 @@ class RulesFileLoaderTest {
         ProjectionRules rules = RulesFileLoader.load(Path.of("..", "rules", "demo.yaml"));
         assertThat(rules.namespace()).isEqualTo("demo");
         assertThat(rules.tombstoneRetention()).isEqualTo(Duration.ofHours(24));
-        assertThat(rules.topics()).containsExactly("session-events");
+        assertThat(rules.topics()).containsExactly("session-events", "profile-events", "room-events", "tenant-events");
+        assertThat(rules.rules()).extracting(r -> r.name()).contains("profile-initials", "tenant-flushed");
         assertThat(rules.rules().get(0).mutations().get(0)).isInstanceOf(MutationTemplate.UpsertTemplate.class);
         MutationTemplate.UpsertTemplate upsert = (MutationTemplate.UpsertTemplate) rules.rules().get(0).mutations().get(0);
         assertThat(upsert.options().ttl()).isEqualTo(Duration.ofMinutes(30));
-        assertThat(upsert.hash()).containsOnlyKeys("userId", "device", "startedAt", "lastSeenAt");
+        assertThat(upsert.hash()).containsOnlyKeys("userId", "device", "startedAt");
+        assertThat(upsert.options().tags()).extracting(t -> t.source()).containsExactly("tenant:{data.tenantId}");
     }
 
     @Test
@@ -150,7 +152,7 @@ class RulesFileLoaderTest {
         assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("mutation 1 (merge)").contains("'hash-from'"));
         assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("mutation 2 (expire)").contains("exactly one of 'ttl' or 'expires-at'"));
         assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("mutation 3 (zset-add)").contains("missing field 'score'"));
-        assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("mutation 4 (set-add), field 'tags'").contains("list"));
+        assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("mutation 4 (set-add), field 'tags'").contains("only an upsert may tag"));
         assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("mutation 5 (invalidate)").contains("missing field 'channel'"));
         assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("mutation 6").contains("unknown operation 'custom-thing'"));
     }
@@ -166,5 +168,27 @@ class RulesFileLoaderTest {
                     custom: no-such-rule
                 """);
         assertThat(e.problems()).singleElement().asString().contains("no custom rule named 'no-such-rule'");
+    }
+
+    @Test
+    void shouldRefusePerFieldWritesToATaggedKeyBecauseInvalidationDropsWholeEntries() {
+        InvalidRulesException e = problemsOf("""
+                namespace: demo
+                rules:
+                  - name: saved
+                    topic: t
+                    type: saved
+                    mutations:
+                      - upsert: { key: "prefs:{subject}", hash: { a: "{data.a}" }, tags: ["tenant:{data.t}"] }
+                  - name: tweaked
+                    topic: t
+                    type: tweaked
+                    mutations:
+                      - merge: { key: "prefs:{subject}", hash-from: data }
+                      - expire: { key: "prefs:{subject}", ttl: 1h }
+                """);
+        assertThat(e.problems()).singleElement().asString()
+                .startsWith("rules.yaml:12:23: rule 'tweaked', mutation 1 (merge), field 'key'")
+                .contains("is tagged (rule 'saved', mutation 1 (upsert))");
     }
 }

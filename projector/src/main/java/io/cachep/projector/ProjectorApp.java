@@ -4,6 +4,7 @@ import io.cachep.apply.RedisApplier;
 import io.cachep.projector.inflight.InFlightRegistry;
 import io.cachep.projector.topology.CommitBarrierClientSupplier;
 import io.cachep.projector.topology.EventSettler;
+import io.cachep.projector.topology.ProcessingPolicy;
 import io.cachep.projector.topology.RetryingApplier;
 import io.micrometer.core.instrument.Gauge;
 import io.cachep.apply.RedisConnector;
@@ -48,7 +49,7 @@ public final class ProjectorApp implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final RedisClient redisClient;
     private final StatefulRedisConnection<String, String> redis;
-    private final RedisReadiness redisReadiness;
+    private final RedisHealth redisHealth;
     private final ProjectionMetrics metrics;
     private final KafkaStreams streams;
     private final HttpEndpoints http;
@@ -62,8 +63,8 @@ public final class ProjectorApp implements AutoCloseable {
         RedisEndpoint endpoint = config.redis();
         redisClient = RedisConnector.client(RedisUris.of(endpoint), endpoint.commandTimeout());
         redis = redisClient.connect();
-        redisReadiness = new RedisReadiness(redis);
-        redisReadiness.requireSupportedServer();
+        redisHealth = new RedisHealth(redis, registry);
+        redisHealth.checkServer(config.refuseUnsafeEviction());
 
         RuleEngine engine = new RuleEngine(rules);
         metrics = new ProjectionMetrics(registry,
@@ -75,7 +76,8 @@ public final class ProjectorApp implements AutoCloseable {
         Gauge.builder("cachep.inflight.events", inFlight, InFlightRegistry::inFlight)
                 .description("Events whose Redis writes are sent and not yet acknowledged").register(registry);
         streams = new KafkaStreams(
-                ProjectionTopology.build(engine, applier, metrics, inFlight, settler, config.dlqTopic()),
+                ProjectionTopology.build(engine, applier, metrics, inFlight, settler,
+                        new ProcessingPolicy(config.maxEventBytes(), config.ignoreUnknownTypes()), config.dlqTopic()),
                 StreamsProperties.of(config),
                 // The barrier waits a little longer than one event's retry budget, so a failing event's own
                 // failure, not the barrier's timeout, says what went wrong.
@@ -100,6 +102,7 @@ public final class ProjectorApp implements AutoCloseable {
     public void start() {
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
+        redisHealth.start();
         http.start();
         streams.start();
         log.info("projector started; /metrics, /health and /ready on port {}", http.port());
@@ -141,6 +144,7 @@ public final class ProjectorApp implements AutoCloseable {
             streamsMetrics.close();
         }
         http.close();
+        redisHealth.close();
         applier.close();
         redis.close();
         redisClient.shutdown();
@@ -149,14 +153,15 @@ public final class ProjectorApp implements AutoCloseable {
 
     private HttpEndpoints.Readiness readiness() {
         KafkaStreams.State state = streams.state();
-        Optional<String> redisProblem = redisReadiness.problem();
+        Optional<String> redisProblem = redisHealth.problem();
         if (redisProblem.isPresent()) {
             return new HttpEndpoints.Readiness(false, "DEGRADED: " + redisProblem.get());
         }
         if (state != KafkaStreams.State.RUNNING) {
             return new HttpEndpoints.Readiness(false, "NOT READY: Kafka Streams is " + state);
         }
-        return new HttpEndpoints.Readiness(true, "READY");
+        String warnings = redisHealth.warnings().isEmpty() ? "" : " (warning: " + String.join("; ", redisHealth.warnings()) + ")";
+        return new HttpEndpoints.Readiness(true, "READY" + warnings);
     }
 
     private StreamThreadExceptionResponse onStreamThreadFailure(Throwable error) {

@@ -17,6 +17,7 @@ public final class ProjectionMetrics {
     public static final String DEAD_LETTERS = "cachep.dlq.records";
     public static final String APPLY_LATENCY = "cachep.redis.apply";
     public static final String DLQ_OUTCOME = "dlq";
+    public static final String IGNORED_OUTCOME = "ignored";
     static final String UNKNOWN_TYPE = "unknown";
 
     private final MeterRegistry registry;
@@ -41,6 +42,11 @@ public final class ProjectionMetrics {
         events(type, DLQ_OUTCOME).increment();
         Counter.builder(DEAD_LETTERS).description("Records sent to the dead-letter topic, by reason")
                 .tag("reason", reason.name()).register(registry).increment();
+    }
+
+    /** An event of a type no rule matches, skipped on purpose ({@code projector.unknown.types=ignore}). */
+    public void ignored(String type) {
+        events(type, IGNORED_OUTCOME).increment();
     }
 
     /** Events counted with this outcome label so far, over every type. */

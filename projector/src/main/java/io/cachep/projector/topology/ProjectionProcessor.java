@@ -5,6 +5,7 @@ import io.cachep.apply.EventStamp;
 import io.cachep.envelope.CloudEventReader;
 import io.cachep.envelope.EventEnvelope;
 import io.cachep.errors.PoisonEventException;
+import io.cachep.errors.PoisonReason;
 import io.cachep.projector.inflight.InFlightRegistry;
 import io.cachep.projector.inflight.PendingEvent;
 import io.cachep.projector.inflight.SourceRecord;
@@ -36,10 +37,12 @@ final class ProjectionProcessor implements Processor<byte[], byte[], byte[], byt
     private final ProjectionMetrics metrics;
     private final InFlightRegistry inFlight;
     private final EventSettler settler;
+    private final ProcessingPolicy policy;
     private ProcessorContext<byte[], byte[]> context;
 
     ProjectionProcessor(RuleEngine engine, RetryingApplier applier, ProjectionMetrics metrics, InFlightRegistry inFlight,
-                        EventSettler settler) {
+                        EventSettler settler, ProcessingPolicy policy) {
+        this.policy = policy;
         this.engine = engine;
         this.applier = applier;
         this.metrics = metrics;
@@ -59,6 +62,10 @@ final class ProjectionProcessor implements Processor<byte[], byte[], byte[], byt
                 record.value(), record.timestamp(), record.headers());
         EventEnvelope event = null;
         try {
+            if (record.value() != null && record.value().length > policy.maxEventBytes()) {
+                throw new PoisonEventException(PoisonReason.VALUE_TOO_LARGE, "record value of " + record.value().length
+                        + " bytes is over projector.max.event.bytes (" + policy.maxEventBytes() + ") at " + source.location());
+            }
             event = reader.isTombstone(record.value())
                     ? RuleEngine.tombstoneEvent(reader.readTombstone(record.key(), record.headers(), record.timestamp()))
                     : reader.read(record.key(), record.value(), record.headers());
@@ -69,6 +76,10 @@ final class ProjectionProcessor implements Processor<byte[], byte[], byte[], byt
             List<Mutation> mutations = engine.project(meta.topic(), event);
             send(source, event, mutations);
         } catch (PoisonEventException poison) {
+            if (poison.reason() == PoisonReason.UNKNOWN_TYPE && policy.ignoreUnknownTypes()) {
+                metrics.ignored(event == null ? null : event.type());
+                return;
+            }
             metrics.deadLettered(event == null ? null : event.type(), poison.reason());
             deadLetter(source, poison, null);
         } finally {

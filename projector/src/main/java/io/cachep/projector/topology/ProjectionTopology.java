@@ -18,13 +18,14 @@ public final class ProjectionTopology {
     private ProjectionTopology() {}
 
     public static Topology build(RuleEngine engine, RetryingApplier applier, ProjectionMetrics metrics,
-                                 InFlightRegistry inFlight, EventSettler settler, String deadLetterTopic) {
+                                 InFlightRegistry inFlight, EventSettler settler, ProcessingPolicy policy,
+                                 String deadLetterTopic) {
         Topology topology = new Topology();
         // Values stay bytes until the processor: a record that is not even JSON must reach the DLQ unchanged.
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
                 engine.rules().topics().toArray(String[]::new));
         topology.addProcessor(PROCESSOR,
-                () -> new ProjectionProcessor(engine, applier, metrics, inFlight, settler), SOURCE);
+                () -> new ProjectionProcessor(engine, applier, metrics, inFlight, settler, policy), SOURCE);
         topology.addSink(DEAD_LETTER_SINK, deadLetterTopic, new ByteArraySerializer(), new ByteArraySerializer(), PROCESSOR);
         return topology;
     }
