@@ -5,6 +5,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.resource.ClientResources;
 import java.time.Duration;
 
 /**
@@ -19,8 +20,13 @@ public final class RedisConnector {
     private RedisConnector() {}
 
     public static RedisClient client(RedisURI uri, Duration commandTimeout) {
+        return client(uri, commandTimeout, null);
+    }
+
+    /** @param resources Lettuce's shared resources (event loops, latency metrics), or null for its defaults */
+    public static RedisClient client(RedisURI uri, Duration commandTimeout, ClientResources resources) {
         uri.setTimeout(commandTimeout);
-        RedisClient client = RedisClient.create(uri);
+        RedisClient client = resources == null ? RedisClient.create(uri) : RedisClient.create(resources, uri);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 // While disconnected, fail commands at once: the caller retries from its last commit, and nothing

@@ -100,6 +100,10 @@ public final class ProjectorConfig extends AbstractConfig {
             + " may evict keys without a TTL (allkeys-*): an evicted fence or tombstone lets a stale event regress or"
             + " resurrect an entry. By default the projector starts and warns loudly; true makes it a startup error.";
 
+    public static final String LOG_FORMAT_CONFIG = "projector.log.format";
+    private static final String LOG_FORMAT_DOC = "'text' (lines for people) or 'json' (one JSON object per line, with"
+            + " the MDC: requestId = event id, topic, partition, offset), for log shippers.";
+
     public static final ConfigDef DEFINITION = new ConfigDef()
             .define(APPLICATION_ID_CONFIG, Type.STRING, "cachep-projector", new NonEmptyString(),
                     Importance.HIGH, APPLICATION_ID_DOC)
@@ -130,7 +134,9 @@ public final class ProjectorConfig extends AbstractConfig {
             .define(UNKNOWN_TYPES_CONFIG, Type.STRING, "dlq", ConfigDef.ValidString.in("dlq", "ignore"),
                     Importance.MEDIUM, UNKNOWN_TYPES_DOC)
             .define(REDIS_REFUSE_UNSAFE_EVICTION_CONFIG, Type.BOOLEAN, false,
-                    Importance.MEDIUM, REDIS_REFUSE_UNSAFE_EVICTION_DOC);
+                    Importance.MEDIUM, REDIS_REFUSE_UNSAFE_EVICTION_DOC)
+            .define(LOG_FORMAT_CONFIG, Type.STRING, "text", ConfigDef.ValidString.in("text", "json"),
+                    Importance.LOW, LOG_FORMAT_DOC);
 
     static final String HIDDEN = "[hidden]";
 
@@ -209,6 +215,10 @@ public final class ProjectorConfig extends AbstractConfig {
 
     public boolean refuseUnsafeEviction() {
         return getBoolean(REDIS_REFUSE_UNSAFE_EVICTION_CONFIG);
+    }
+
+    public boolean jsonLogs() {
+        return "json".equals(getString(LOG_FORMAT_CONFIG));
     }
 
     public Path topicsDir() {

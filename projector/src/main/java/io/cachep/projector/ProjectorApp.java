@@ -19,6 +19,10 @@ import io.cachep.rules.ProjectionRule;
 import io.cachep.rules.ProjectionRules;
 import io.cachep.rules.RuleEngine;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.metrics.MicrometerCommandLatencyRecorder;
+import io.lettuce.core.metrics.MicrometerOptions;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -28,6 +32,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -47,6 +52,7 @@ public final class ProjectorApp implements AutoCloseable {
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final ClientResources clientResources;
     private final RedisClient redisClient;
     private final StatefulRedisConnection<String, String> redis;
     private final RedisHealth redisHealth;
@@ -61,14 +67,18 @@ public final class ProjectorApp implements AutoCloseable {
 
     private ProjectorApp(ProjectorConfig config, ProjectionRules rules) throws IOException {
         RedisEndpoint endpoint = config.redis();
-        redisClient = RedisConnector.client(RedisUris.of(endpoint), endpoint.commandTimeout());
+        // Lettuce's own command latencies, per command type, next to cachep's metrics.
+        clientResources = DefaultClientResources.builder()
+                .commandLatencyRecorder(new MicrometerCommandLatencyRecorder(registry, MicrometerOptions.create()))
+                .build();
+        redisClient = RedisConnector.client(RedisUris.of(endpoint), endpoint.commandTimeout(), clientResources);
         redis = redisClient.connect();
         redisHealth = new RedisHealth(redis, registry);
         redisHealth.checkServer(config.refuseUnsafeEviction());
 
         RuleEngine engine = new RuleEngine(rules);
-        metrics = new ProjectionMetrics(registry,
-                rules.rules().stream().map(ProjectionRule::type).collect(Collectors.toSet()));
+        metrics = new ProjectionMetrics(registry, rules.rules().stream().collect(Collectors.groupingBy(
+                ProjectionRule::type, TreeMap::new, Collectors.mapping(ProjectionRule::name, Collectors.joining(",")))));
         RetryBudget budget = RetryBudget.DEFAULT.withTotal(config.redisRetryBudget());
         applier = new RetryingApplier(new RedisApplier(redis.async(), rules.tombstoneRetention(), engine.layout()), budget);
         InFlightRegistry inFlight = new InFlightRegistry(config.inflightMaxEvents(), config.inflightMaxBytes());
@@ -148,6 +158,7 @@ public final class ProjectorApp implements AutoCloseable {
         applier.close();
         redis.close();
         redisClient.shutdown();
+        clientResources.shutdown();
         stopped.countDown();
     }
 

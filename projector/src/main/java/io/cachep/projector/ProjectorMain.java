@@ -71,6 +71,9 @@ public final class ProjectorMain implements Callable<Integer> {
             err.flush();
             return EXIT_CONFIG;
         }
+        if (config.jsonLogs()) {
+            LogFormat.useJson();
+        }
         config.warnings().forEach(w -> log.warn(w));
         log.info("effective configuration: {}", config.redacted());
         if (applyTopics) {

@@ -104,7 +104,8 @@ final class RedisHealth implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
-            lastError = e.getClass().getSimpleName();
+            Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+            lastError = cause.getClass().getSimpleName();
             if (unreachableSince == null) {
                 unreachableSince = Instant.now();
                 log.warn("Redis unreachable ({}); writes wait and retry, nothing is skipped", lastError);

@@ -42,6 +42,7 @@ final class ProjectorHarness implements AutoCloseable {
     final String dlqTopic;
     final String namespace;
     final ProjectorConfig config;
+    final ProjectionRules rules;
     final ProjectorApp app;
     private final RedisClient redisClient;
     private final StatefulRedisConnection<String, String> redisConnection;
@@ -73,7 +74,7 @@ final class ProjectorHarness implements AutoCloseable {
         TopicSetup.apply(config.kafkaClientProperties(), List.of(
                 new TopicSpec(topic, partitions, (short) 1, Map.of()),
                 new TopicSpec(dlqTopic, 1, (short) 1, Map.of())));
-        ProjectionRules rules = RulesFileLoader.load(rulesFile);
+        rules = RulesFileLoader.load(rulesFile);
         app = ProjectorApp.create(config, rules);
         redisClient = RedisClient.create(redisUri);
         redisConnection = redisClient.connect();

@@ -6,7 +6,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
-import java.util.Set;
+import java.util.Map;
 
 /**
  * The projector's own meters. Labels are bounded sets (event types named by the rules, outcomes, reasons): an event
@@ -21,12 +21,13 @@ public final class ProjectionMetrics {
     static final String UNKNOWN_TYPE = "unknown";
 
     private final MeterRegistry registry;
-    private final Set<String> knownTypes;
+    private final Map<String, String> rulesByType;
     private final Timer applyLatency;
 
-    public ProjectionMetrics(MeterRegistry registry, Set<String> knownTypes) {
+    /** @param rulesByType every event type the rules know, with the names of the rules it matches (a label) */
+    public ProjectionMetrics(MeterRegistry registry, Map<String, String> rulesByType) {
         this.registry = registry;
-        this.knownTypes = Set.copyOf(knownTypes);
+        this.rulesByType = Map.copyOf(rulesByType);
         this.applyLatency = Timer.builder(APPLY_LATENCY)
                 .description("Time from sending an event's fenced writes to Redis to their acknowledgement")
                 .publishPercentileHistogram()
@@ -56,8 +57,10 @@ public final class ProjectionMetrics {
     }
 
     private Counter events(String type, String outcome) {
-        String label = type != null && knownTypes.contains(type) ? type : UNKNOWN_TYPE;
-        return Counter.builder(EVENTS).description("Events processed, by type and outcome")
-                .tag("type", label).tag("outcome", outcome).register(registry);
+        boolean known = type != null && rulesByType.containsKey(type);
+        return Counter.builder(EVENTS).description("Events processed, by rule, type and outcome")
+                .tag("type", known ? type : UNKNOWN_TYPE)
+                .tag("rule", known ? rulesByType.get(type) : UNKNOWN_TYPE)
+                .tag("outcome", outcome).register(registry);
     }
 }
