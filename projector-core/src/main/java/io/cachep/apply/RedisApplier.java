@@ -56,7 +56,7 @@ public final class RedisApplier {
             } else {
                 int index = i;
                 invalidations.add(invalidateTag(stamp, ((Mutation.InvalidateTag) mutations.get(i)).tag())
-                        .thenRun(() -> outcomes[index] = ApplyOutcome.APPLIED));
+                        .thenAccept(outcome -> outcomes[index] = outcome));
             }
         }
         List<CompletableFuture<Void>> writes = new ArrayList<>();
@@ -94,11 +94,14 @@ public final class RedisApplier {
         return all(calls);
     }
 
-    private CompletableFuture<Void> invalidateTag(EventStamp stamp, TagKey tag) {
+    /** Applied when this invalidation is newer than any before it on the tag; a duplicate otherwise. */
+    private CompletableFuture<ApplyOutcome> invalidateTag(EventStamp stamp, TagKey tag) {
         long time = stamp.timeMillis();
-        return runTagList(tag, "F", time).thenCompose(dataKeys -> {
+        ApplyOutcome[] outcome = new ApplyOutcome[1];
+        return runTagList(tag, "F", time).thenCompose(reply -> {
+            outcome[0] = "1".equals(String.valueOf(reply.get(0))) ? ApplyOutcome.APPLIED : ApplyOutcome.DUPLICATE;
             Map<String, FencedApplyScript.Builder> byHashTag = new LinkedHashMap<>();
-            for (Object dataKey : dataKeys) {
+            for (Object dataKey : reply.subList(1, reply.size())) {
                 EntryKey entry = layout.entryOfDataKey(String.valueOf(dataKey));
                 byHashTag.computeIfAbsent(entry.hashTag(), k -> new FencedApplyScript.Builder(stamp, tombstoneRetention))
                         .flush(entry, time);
@@ -106,7 +109,7 @@ public final class RedisApplier {
             List<CompletableFuture<Void>> flushes = new ArrayList<>();
             byHashTag.values().forEach(call -> flushes.add(runApply(call.build()).thenApply(r -> null)));
             return all(flushes);
-        }).thenCompose(done -> runTagValue(tag, "C", time, null).thenApply(r -> null));
+        }).thenCompose(done -> runTagValue(tag, "C", time, null)).thenApply(done -> outcome[0]);
     }
 
     private CompletableFuture<List<Object>> runApply(FencedApplyScript.Call call) {

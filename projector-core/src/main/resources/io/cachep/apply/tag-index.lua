@@ -3,7 +3,8 @@
 -- ARGV[1] is the operation:
 --   R time dataKey   register a write: returns the invalidation time ('' if never), so the caller can drop a write
 --                    that an invalidation processed earlier already covers
---   F time           invalidate: record the time, return the data keys registered at or before it
+--   F time           invalidate: record the time; return '1' if that moved the marker forward ('0' for a repeat),
+--                    then the data keys registered at or before it
 --   C time           forget the registrations an invalidation has dealt with
 local op = ARGV[1]
 local time = tonumber(ARGV[2])
@@ -12,8 +13,14 @@ if op == 'R' then
   return redis.call('GET', KEYS[2]) or ''
 elseif op == 'F' then
   local marker = redis.call('GET', KEYS[2])
-  if not marker or tonumber(marker) < time then redis.call('SET', KEYS[2], time) end
-  return redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', time)
+  local advanced = '0'
+  if not marker or tonumber(marker) < time then
+    redis.call('SET', KEYS[2], time)
+    advanced = '1'
+  end
+  local result = { advanced }
+  for _, key in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', time)) do result[#result + 1] = key end
+  return result
 elseif op == 'C' then
   return tostring(redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', time))
 end

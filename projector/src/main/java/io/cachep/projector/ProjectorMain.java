@@ -58,6 +58,25 @@ public final class ProjectorMain implements Callable<Integer> {
         System.exit(new CommandLine(new ProjectorMain()).execute(args));
     }
 
+    /**
+     * SIGTERM or Ctrl-C: a clean stop (Kafka Streams closes, which runs the commit barrier one last time), then exit 0
+     * as documented, rather than the JVM's 143; a failed close exits 1. Log output is flushed first.
+     */
+    private static void stopOnSignal(ProjectorApp app) {
+        int status = EXIT_OK;
+        try {
+            app.close();
+            log.info("projector stopped");
+        } catch (RuntimeException e) {
+            log.error("projector did not stop cleanly: {}", e.toString());
+            status = EXIT_FAILED;
+        }
+        if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context) {
+            context.stop();
+        }
+        Runtime.getRuntime().halt(status);
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
@@ -81,8 +100,7 @@ public final class ProjectorMain implements Callable<Integer> {
                     .forEach(change -> log.info("topic {}", change));
         }
         try (ProjectorApp app = ProjectorApp.create(config, rules)) {
-            Thread shutdown = new Thread(app::close, "projector-shutdown");
-            Runtime.getRuntime().addShutdownHook(shutdown);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> stopOnSignal(app), "projector-shutdown"));
             app.start();
             while (!app.awaitStopped(Duration.ofSeconds(1))) {
                 // wait for a signal or a fatal failure
