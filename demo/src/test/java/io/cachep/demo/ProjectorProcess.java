@@ -64,6 +64,23 @@ final class ProjectorProcess implements AutoCloseable {
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** The projector's heap in use right after a full GC ({@code jcmd GC.run}), from its own JVM metrics. */
+    long heapAfterFullGc() throws IOException, InterruptedException {
+        Path jcmd = Path.of(ProcessHandle.current().info().command().orElseThrow()).resolveSibling("jcmd");
+        Process gc = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "GC.run")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!gc.waitFor(30, TimeUnit.SECONDS) || gc.exitValue() != 0) {
+            throw new AssertionError("jcmd GC.run failed");
+        }
+        long used = 0;
+        for (String line : get("/metrics").body().split("\n")) {
+            if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
+                used += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return used;
+    }
+
     /** The sum of {@code cachep_events_total} by outcome, scraped from /metrics. */
     Map<String, Long> eventCounts() throws IOException, InterruptedException {
         Map<String, Long> counts = new HashMap<>();

@@ -25,19 +25,29 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * {@code bin/producer-demo} and, in-process, by the demo.
  */
 public final class DemoProducer {
+    /**
+     * The largest request the demo producer sends: 2 MiB, what the demo's topics accept ({@code max.message.bytes}
+     * in {@code topics/}), so the fault injector's too-large poison (over the projector's 1 MiB limit) can be sent.
+     */
+    public static final int MAX_REQUEST_BYTES = 2 * 1024 * 1024;
+
     private final Producer<String, byte[]> producer;
 
     public DemoProducer(Producer<String, byte[]> producer) {
         this.producer = producer;
     }
 
-    /** A producer for demo events: keys as strings (the subject), values as the exact bytes, acks from all replicas. */
+    /**
+     * A producer for demo events: keys as strings (the subject), values as the exact bytes, acks from all replicas,
+     * requests up to {@link #MAX_REQUEST_BYTES}.
+     */
     public static Producer<String, byte[]> kafkaProducer(String bootstrapServers, String clientId) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_REQUEST_BYTES);
         return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
     }
 

@@ -46,7 +46,10 @@ public final class ProducerDemoMain implements Callable<Integer> {
     @Option(names = "--reorder", defaultValue = "0", description = "Fraction of events sent after their entity's next event, 0..1.")
     double reorder;
 
-    @Option(names = "--poison", defaultValue = "0", description = "Extra poison records per event, 0..1 (bad JSON, missing attribute, bad version, bad time).")
+    @Option(names = "--poison", defaultValue = "0",
+            description = "Extra poison records per event, 0..1, each kind in turn: an empty value, not JSON, a JSON"
+                    + " array, each required attribute missing, a bad or negative entityversion, a bad time, a value"
+                    + " over 1 MiB, an unknown type, a data field a rule renders missing.")
     double poison;
 
     @Option(names = "--sessions", defaultValue = "1000", description = "Sessions open at once in the steady state (default: ${DEFAULT-VALUE}).")

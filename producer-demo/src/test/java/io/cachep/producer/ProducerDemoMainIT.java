@@ -8,8 +8,10 @@ import io.cachep.devstack.DevStack;
 import io.cachep.devstack.junit.DevStackExtension;
 import io.cachep.topics.TopicSetup;
 import io.cachep.topics.TopicSpec;
+import io.cachep.topics.TopicSpecLoader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,8 +32,11 @@ class ProducerDemoMainIT {
     @Test
     void shouldSendKeyedSessionEventsAndReportWhatItSent(DevStack stack) throws Exception {
         // The scenario writes to session-events; this test owns no other topic of that name on the shared broker.
+        // Its configs are the repository's: the too-large poison needs their max.message.bytes.
+        TopicSpec repoSpec = TopicSpecLoader.load(Path.of("..", "topics")).stream()
+                .filter(spec -> spec.name().equals("session-events")).findFirst().orElseThrow();
         TopicSetup.apply(Map.of("bootstrap.servers", stack.bootstrapServers()),
-                List.of(new TopicSpec("session-events", 3, (short) 1, Map.of())));
+                List.of(new TopicSpec("session-events", 3, (short) 1, repoSpec.configs())));
         StringWriter out = new StringWriter();
         CommandLine cli = new CommandLine(new ProducerDemoMain());
         cli.setOut(new PrintWriter(out, true));
@@ -58,5 +63,8 @@ class ProducerDemoMainIT {
         long poison = records.stream().filter(r -> r.key().startsWith("poison-")).count();
         assertThat(poison).isEqualTo(report.get("byKind").properties().stream()
                 .filter(e -> e.getKey().startsWith("poison:")).mapToLong(e -> e.getValue().asLong()).sum());
+        // With this seed the rotation reaches the too-large kind: a record over 1 MiB leaves the producer and the topic takes it.
+        assertThat(report.get("byKind").path("poison:too-large").asLong()).isPositive();
+        assertThat(records).anySatisfy(r -> assertThat(r.value().length).isGreaterThan(1024 * 1024));
     }
 }

@@ -29,10 +29,10 @@ class TopicSpecLoaderTest {
             assertThat(spec.partitions()).isEqualTo(6);
             assertThat(spec.replicationFactor()).isEqualTo((short) 1);
             assertThat(spec.configs()).containsExactlyInAnyOrderEntriesOf(
-                    Map.of("cleanup.policy", "delete", "retention.ms", SEVEN_DAYS));
+                    Map.of("cleanup.policy", "delete", "retention.ms", SEVEN_DAYS, "max.message.bytes", "2097152"));
         });
         assertThat(specs.get(0)).isEqualTo(new TopicSpec("cachep-dlq", 3, (short) 1,
-                Map.of("cleanup.policy", "delete", "retention.ms", "2592000000")));
+                Map.of("cleanup.policy", "delete", "retention.ms", "2592000000", "max.message.bytes", "3145728")));
     }
 
     @Test

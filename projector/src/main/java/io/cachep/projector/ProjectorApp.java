@@ -72,9 +72,16 @@ public final class ProjectorApp implements AutoCloseable {
                 .commandLatencyRecorder(new MicrometerCommandLatencyRecorder(registry, MicrometerOptions.create()))
                 .build();
         redisClient = RedisConnector.client(RedisUris.of(endpoint), endpoint.commandTimeout(), clientResources);
-        redis = redisClient.connect();
-        redisHealth = new RedisHealth(redis, registry);
-        redisHealth.checkServer(config.refuseUnsafeEviction());
+        try {
+            redis = redisClient.connect();
+            redisHealth = new RedisHealth(redis, registry);
+            redisHealth.checkServer(config.refuseUnsafeEviction());
+        } catch (RuntimeException e) {
+            // Nothing else is running yet: release Lettuce's threads so an in-process caller is not left with them.
+            redisClient.shutdown();
+            clientResources.shutdown();
+            throw e;
+        }
 
         RuleEngine engine = new RuleEngine(rules);
         metrics = new ProjectionMetrics(registry, rules.rules().stream().collect(Collectors.groupingBy(

@@ -7,6 +7,7 @@ import io.cachep.rules.ProjectionRules;
 import io.cachep.rulesfile.InvalidRulesException;
 import io.cachep.rulesfile.RulesFileLoader;
 import io.cachep.topics.TopicSetup;
+import io.lettuce.core.RedisException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Map;
@@ -99,7 +100,17 @@ public final class ProjectorMain implements Callable<Integer> {
             TopicSetup.applyDirectory(config.kafkaClientProperties(), config.topicsDir())
                     .forEach(change -> log.info("topic {}", change));
         }
-        try (ProjectorApp app = ProjectorApp.create(config, rules)) {
+        ProjectorApp created;
+        try {
+            created = ProjectorApp.create(config, rules);
+        } catch (RedisException | IllegalStateException e) {
+            // Unreachable, refusing our credentials (NOAUTH, WRONGPASS), too old, or an unsafe eviction policy.
+            // One line, no stack trace: none of these is a bug, and each message says what to fix.
+            err.println("projector failed: cannot use Redis at " + config.redis().redactedUri() + ": " + causes(e));
+            err.flush();
+            return EXIT_FAILED;
+        }
+        try (ProjectorApp app = created) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> stopOnSignal(app), "projector-shutdown"));
             app.start();
             while (!app.awaitStopped(Duration.ofSeconds(1))) {
@@ -112,5 +123,25 @@ public final class ProjectorMain implements Callable<Integer> {
             }
             return EXIT_OK;
         }
+    }
+
+    /**
+     * The messages down a cause chain, outermost first: Lettuce's "Unable to connect to host:port" says where, the
+     * cause underneath says why ("WRONGPASS ...", "Connection refused"). Redis's and Lettuce's messages name the
+     * server and the problem, never the password.
+     */
+    static String causes(Throwable error) {
+        StringBuilder text = new StringBuilder();
+        String last = null;
+        for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
+            String message = e.getMessage() == null ? null : e.getMessage().strip();
+            if (message == null || message.isEmpty() || (last != null && last.contains(message))) {
+                continue;
+            }
+            text.append(text.isEmpty() ? "" : ": ").append(message);
+            last = message;
+        }
+        // One line, whatever a message holds.
+        return text.isEmpty() ? error.getClass().getSimpleName() : text.toString().replaceAll("\\s*\\R\\s*", " ");
     }
 }

@@ -3,10 +3,19 @@ package io.cachep.projector;
 import io.cachep.config.ProjectorConfig;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /** The Kafka Streams configuration: cachep's defaults, then everything given under {@code projector.kafka.*}. */
 final class StreamsProperties {
+    /**
+     * The producer's own cap on one request. A dead letter is the original record plus headers, so it is larger than
+     * the record, and with Kafka's default (1 MiB) the dead letter of any record over {@code projector.max.event.bytes}
+     * (VALUE_TOO_LARGE) would be refused by the client and stop the projector. The limit that counts is the dead-letter
+     * topic's {@code max.message.bytes}, enforced by the broker.
+     */
+    static final int MAX_REQUEST_BYTES = 16 * 1024 * 1024;
+
     private StreamsProperties() {}
 
     static Properties of(ProjectorConfig config) {
@@ -22,6 +31,8 @@ final class StreamsProperties {
         props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         // The behaviour Kafka 5.0 makes the default; opting in now also silences its start-up warning.
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        // Unprefixed, so projector.kafka.max.request.size still overrides it.
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_REQUEST_BYTES);
         props.putAll(config.kafkaClientProperties());
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         return props;

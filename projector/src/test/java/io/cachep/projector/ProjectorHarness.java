@@ -19,10 +19,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -55,6 +59,17 @@ final class ProjectorHarness implements AutoCloseable {
     /** @param overrides configuration keys to set on top of the test's own (e.g. a commit interval) */
     ProjectorHarness(DevStack stack, TestIsolation isolation, String rulesYaml, String redisUri, int partitions,
                      Map<String, String> overrides) throws IOException {
+        this(stack, isolation, rulesYaml, redisUri, partitions, overrides, Map.of(), Map.of());
+    }
+
+    /**
+     * @param topicConfigs    topic configs for both the test's topic and its dead-letter topic (e.g. a larger
+     *                        {@code max.message.bytes})
+     * @param producerConfigs settings for the test's producer on top of its own (e.g. {@code max.request.size})
+     */
+    ProjectorHarness(DevStack stack, TestIsolation isolation, String rulesYaml, String redisUri, int partitions,
+                     Map<String, String> overrides, Map<String, String> topicConfigs,
+                     Map<String, Object> producerConfigs) throws IOException {
         this.stack = stack;
         this.topic = isolation.topic("session-events");
         this.dlqTopic = isolation.topic("dlq");
@@ -72,14 +87,16 @@ final class ProjectorHarness implements AutoCloseable {
         settings.putAll(overrides);
         config = new ConfigLoader(Map.of()).load(Optional.empty(), settings);
         TopicSetup.apply(config.kafkaClientProperties(), List.of(
-                new TopicSpec(topic, partitions, (short) 1, Map.of()),
-                new TopicSpec(dlqTopic, 1, (short) 1, Map.of())));
+                new TopicSpec(topic, partitions, (short) 1, topicConfigs),
+                new TopicSpec(dlqTopic, 1, (short) 1, topicConfigs)));
         rules = RulesFileLoader.load(rulesFile);
         app = ProjectorApp.create(config, rules);
         redisClient = RedisClient.create(redisUri);
         redisConnection = redisClient.connect();
-        producer = new KafkaProducer<>(Map.of("bootstrap.servers", stack.bootstrapServers(), "acks", "all"),
-                new StringSerializer(), new ByteArraySerializer());
+        Map<String, Object> producerSettings = new java.util.HashMap<>(Map.of(
+                "bootstrap.servers", stack.bootstrapServers(), "acks", "all"));
+        producerSettings.putAll(producerConfigs);
+        producer = new KafkaProducer<>(producerSettings, new StringSerializer(), new ByteArraySerializer());
     }
 
     ProjectorHarness start() {
@@ -102,8 +119,9 @@ final class ProjectorHarness implements AutoCloseable {
         }
     }
 
-    void sendRecord(ProducerRecord<String, byte[]> record) throws Exception {
-        producer.send(record).get();
+    /** Sends one record as given (headers, timestamp, partition), acknowledged by the broker; where it landed. */
+    RecordMetadata sendRecord(ProducerRecord<String, byte[]> record) throws Exception {
+        return producer.send(record).get();
     }
 
     /** Waits until the projector has processed {@code n} events in all, whatever their outcome. */
@@ -129,6 +147,44 @@ final class ProjectorHarness implements AutoCloseable {
             });
         }
         return records;
+    }
+
+    /**
+     * Every record on the dead-letter topic, from its start to its end as of now. Call it once the projector has
+     * committed past the records of interest: their dead letters are acknowledged before the commit, so they are all
+     * here, and a record dead-lettered twice would show twice.
+     */
+    List<ConsumerRecord<String, byte[]>> readDeadLettersToEnd() {
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                "bootstrap.servers", stack.bootstrapServers()), new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(dlqTopic).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            Awaitility.await().atMost(DEADLINE).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+                return partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p));
+            });
+        }
+        return records;
+    }
+
+    /**
+     * Waits until the projector's consumer group has committed {@code records} records of the test's topic (its
+     * partitions' committed offsets add up to at least that).
+     */
+    void awaitCommitted(long records) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
+            Awaitility.await().atMost(DEADLINE).until(() -> {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(config.applicationId())
+                        .partitionsToOffsetAndMetadata().get();
+                long total = committed.entrySet().stream().filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
+                        .mapToLong(e -> e.getValue().offset()).sum();
+                return total >= records;
+            });
+        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.cachep.producer.scenario;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -36,7 +37,7 @@ final class CloudEventWriter {
         }
     }
 
-    static byte[] bytes(ObjectNode event) {
+    static byte[] bytes(JsonNode event) {
         try {
             return MAPPER.writeValueAsBytes(event);
         } catch (JsonProcessingException e) {

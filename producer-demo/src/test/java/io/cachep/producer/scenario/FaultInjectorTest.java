@@ -4,7 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cachep.config.ProjectorConfig;
+import io.cachep.envelope.CloudEventReader;
+import io.cachep.envelope.EventEnvelope;
+import io.cachep.errors.PoisonEventException;
+import io.cachep.errors.PoisonReason;
+import io.cachep.producer.DemoProducer;
+import io.cachep.rules.RuleEngine;
+import io.cachep.rulesfile.RulesFileLoader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -79,10 +88,99 @@ class FaultInjectorTest {
     @Test
     void shouldEmitEachKindOfPoisonInTurn() {
         List<DemoEvent> sent = run(new FaultInjector(new SessionScenario(7, 50, 20), 7, 0, 0, 0.5), 400);
-        Set<String> kinds = new HashSet<>();
-        sent.stream().filter(DemoEvent::isPoison).forEach(e -> kinds.add(e.kind()));
-        assertThat(kinds).containsExactlyInAnyOrder(
-                "poison:not-json", "poison:missing-attribute", "poison:bad-version", "poison:bad-time");
+        List<String> kinds = sent.stream().filter(DemoEvent::isPoison).map(DemoEvent::kind).toList();
+
+        assertThat(kinds).hasSizeGreaterThan(2 * FaultInjector.POISON_KINDS.size());
+        for (int i = 0; i < kinds.size(); i++) {
+            assertThat(kinds.get(i)).as("poison record %d", i + 1)
+                    .isEqualTo("poison:" + FaultInjector.POISON_KINDS.get(i % FaultInjector.POISON_KINDS.size()));
+        }
+        assertThat(FaultInjector.POISON_KINDS).containsExactly("empty", "not-json", "json-array",
+                "missing-attribute:specversion", "missing-attribute:id", "missing-attribute:type",
+                "missing-attribute:source", "missing-attribute:subject", "bad-version", "negative-version", "bad-time",
+                "too-large", "unknown-type", "missing-template-field");
+    }
+
+    /** What the projector does with each kind: the reason it dead-letters it for. */
+    private static final Map<String, PoisonReason> EXPECTED_REASON = Map.ofEntries(
+            Map.entry("poison:empty", PoisonReason.UNDECODABLE),
+            Map.entry("poison:not-json", PoisonReason.UNDECODABLE),
+            Map.entry("poison:json-array", PoisonReason.BAD_ENVELOPE),
+            Map.entry("poison:missing-attribute:specversion", PoisonReason.BAD_ENVELOPE),
+            Map.entry("poison:missing-attribute:id", PoisonReason.BAD_ENVELOPE),
+            Map.entry("poison:missing-attribute:type", PoisonReason.BAD_ENVELOPE),
+            Map.entry("poison:missing-attribute:source", PoisonReason.BAD_ENVELOPE),
+            Map.entry("poison:missing-attribute:subject", PoisonReason.BAD_ENVELOPE),
+            Map.entry("poison:bad-version", PoisonReason.BAD_VERSION),
+            Map.entry("poison:negative-version", PoisonReason.BAD_VERSION),
+            Map.entry("poison:bad-time", PoisonReason.BAD_TIME),
+            Map.entry("poison:too-large", PoisonReason.VALUE_TOO_LARGE),
+            Map.entry("poison:unknown-type", PoisonReason.UNKNOWN_TYPE),
+            Map.entry("poison:missing-template-field", PoisonReason.TEMPLATE_FIELD_MISSING));
+
+    /** The projector's default projector.max.event.bytes: a larger value is dead-lettered before it is parsed. */
+    private static final int MAX_EVENT_BYTES =
+            (Integer) ProjectorConfig.DEFINITION.defaultValues().get(ProjectorConfig.MAX_EVENT_BYTES_CONFIG);
+
+    private static final RuleEngine DEMO_RULES = new RuleEngine(RulesFileLoader.load(Path.of("..", "rules", "demo.yaml")));
+    private static final CloudEventReader READER = new CloudEventReader();
+
+    /** Reads and projects a record as the projector does; the poison that stops it, or null when it would apply. */
+    private static PoisonEventException rejection(DemoEvent record) {
+        try {
+            EventEnvelope event = READER.read(record.key().getBytes(StandardCharsets.UTF_8), record.value(), null);
+            assertThat(DEMO_RULES.project(record.topic(), event)).isNotEmpty();
+            return null;
+        } catch (PoisonEventException poison) {
+            return poison;
+        }
+    }
+
+    @Test
+    void shouldEmitPoisonTheProjectorRejectsForTheReasonOfItsKind() {
+        FaultInjector injector = new FaultInjector(new MixedScenario(7, new ScenarioSizes(50, 40, 3)), 7, 0, 0, 0.5);
+        Map<String, Set<String>> topicsByKind = new HashMap<>();
+        for (int i = 0; i < 1000; i++) {
+            for (DemoEvent record : injector.next(Instant.now())) {
+                if (!record.isPoison()) {
+                    assertThat(rejection(record)).as("a real event, %s", record.kind()).isNull();
+                    continue;
+                }
+                topicsByKind.computeIfAbsent(record.kind(), k -> new HashSet<>()).add(record.topic());
+                PoisonEventException poison = rejection(record);
+                if (record.kind().equals("poison:too-large")) {
+                    assertThat(poison).as("a too-large record is otherwise a good event").isNull();
+                    assertThat(record.value().length).as("over the projector's limit, within what the demo sends")
+                            .isGreaterThan(MAX_EVENT_BYTES).isLessThan(DemoProducer.MAX_REQUEST_BYTES - 1024);
+                    continue;
+                }
+                assertThat(poison).as("%s on %s is rejected", record.kind(), record.topic()).isNotNull();
+                assertThat(poison.reason()).as("reason for %s on %s", record.kind(), record.topic())
+                        .isEqualTo(EXPECTED_REASON.get(record.kind()));
+                assertThat(record.value().length).isLessThanOrEqualTo(MAX_EVENT_BYTES);
+                if (record.kind().startsWith("poison:missing-attribute:")) {
+                    String attribute = record.kind().substring("poison:missing-attribute:".length());
+                    assertThat(poison.getMessage()).contains("required attribute '" + attribute + "' is missing");
+                }
+            }
+        }
+        assertThat(topicsByKind.keySet()).containsExactlyInAnyOrderElementsOf(EXPECTED_REASON.keySet());
+        assertThat(topicsByKind.values().stream().flatMap(Set::stream).distinct())
+                .containsExactlyInAnyOrder(SessionScenario.TOPIC, ProfileScenario.TOPIC, RoomScenario.TOPIC, TenantScenario.TOPIC);
+        assertThat(topicsByKind.get("poison:missing-template-field")).doesNotContain(TenantScenario.TOPIC);
+    }
+
+    @Test
+    void shouldGiveTheMissingTemplateFieldTurnToTheNextKindOnTheTenantTopicWhoseRuleRendersNoDataField() {
+        List<DemoEvent> sent = run(new FaultInjector(new TenantScenario(7, 3), 7, 0, 0, 0.5), 400);
+        List<String> kinds = sent.stream().filter(DemoEvent::isPoison).map(DemoEvent::kind).toList();
+        List<String> tenantKinds = FaultInjector.POISON_KINDS.stream()
+                .filter(kind -> !kind.equals("missing-template-field")).map(kind -> "poison:" + kind).toList();
+
+        assertThat(kinds).hasSizeGreaterThan(2 * tenantKinds.size());
+        for (int i = 0; i < kinds.size(); i++) {
+            assertThat(kinds.get(i)).as("poison record %d", i + 1).isEqualTo(tenantKinds.get(i % tenantKinds.size()));
+        }
     }
 
     @Test
@@ -101,13 +199,20 @@ class FaultInjectorTest {
             assertThat(poison.topic()).isEqualTo(real.topic());
             assertThat(poison.key()).isEqualTo("poison-" + ++poisonNumber);
             poisonedTopics.add(poison.topic());
-            if (!poison.kind().equals("poison:not-json")) {
-                JsonNode event = json(poison);
-                assertThat(event.get("subject").asText()).isEqualTo(poison.key());
-                assertThat(event.path("data").path("userId").asText("u-poison")).isEqualTo("u-poison");
-                if (!poison.kind().equals("poison:missing-attribute")) {
-                    assertThat(event.get("type").asText()).isEqualTo(real.kind());
-                }
+            String kind = poison.kind();
+            if (kind.equals("poison:empty") || kind.equals("poison:not-json")) {
+                continue;
+            }
+            JsonNode event = json(poison);
+            if (kind.equals("poison:json-array")) {
+                event = event.get(0);
+            }
+            if (!kind.equals("poison:missing-attribute:subject")) {
+                assertThat(event.get("subject").asText()).as(kind).isEqualTo(poison.key());
+            }
+            assertThat(event.path("data").path("userId").asText("u-poison")).isEqualTo("u-poison");
+            if (!Set.of("poison:missing-attribute:type", "poison:unknown-type", "poison:missing-template-field").contains(kind)) {
+                assertThat(event.get("type").asText()).as(kind).isEqualTo(real.kind());
             }
         }
         assertThat(poisonedTopics).containsExactlyInAnyOrder(
