@@ -26,6 +26,8 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * nothing the second time. This is the one code path for the demo, the tests and the projector's --apply-topics.
  */
 public final class TopicApplier {
+    private static final java.time.Duration LEADER_WAIT = java.time.Duration.ofSeconds(30);
+    private static final java.time.Duration LEADER_POLL = java.time.Duration.ofMillis(100);
 
     /**
      * @return one change per spec, in spec order
@@ -84,7 +86,36 @@ public final class TopicApplier {
         if (!failures.messages.isEmpty()) {
             throw new TopicApplyException(failures.messages, changes, failures.firstCause);
         }
+        awaitLeaders(admin, changes.stream().filter(c -> c.action() == TopicChange.Action.CREATED)
+                .map(TopicChange::topic).toList());
         return List.copyOf(changes);
+    }
+
+    /**
+     * A created topic can be used once every partition has a leader; a caller producing at once would otherwise
+     * wait out its delivery timeout on a broker that is still settling (seen on a loaded single-broker devstack).
+     */
+    private static void awaitLeaders(Admin admin, List<String> created) {
+        if (created.isEmpty()) {
+            return;
+        }
+        long deadline = System.nanoTime() + LEADER_WAIT.toNanos();
+        while (true) {
+            try {
+                boolean led = await(admin.describeTopics(created).allTopicNames()).values().stream()
+                        .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+                if (led) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                // metadata not propagated yet: try again until the deadline
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TopicApplyException(List.of("created topics " + created + " have partitions without a leader"
+                        + " after " + LEADER_WAIT.toSeconds() + " s"), List.of(), null);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(LEADER_POLL.toNanos());
+        }
     }
 
     private static void rejectDuplicateNames(List<TopicSpec> specs) {

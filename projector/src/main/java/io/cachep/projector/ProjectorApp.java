@@ -8,6 +8,7 @@ import io.cachep.projector.topology.ProcessingPolicy;
 import io.cachep.projector.topology.RetryingApplier;
 import io.micrometer.core.instrument.Gauge;
 import io.cachep.apply.RedisConnector;
+import io.cachep.apply.RedisUris;
 import io.cachep.config.ProjectorConfig;
 import io.cachep.config.RedisEndpoint;
 import io.cachep.projector.http.HttpEndpoints;

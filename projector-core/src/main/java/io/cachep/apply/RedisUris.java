@@ -1,13 +1,13 @@
-package io.cachep.projector;
+package io.cachep.apply;
 
 import io.cachep.config.RedisEndpoint;
 import io.lettuce.core.RedisURI;
 
 /** Lettuce's URI for a configured endpoint. */
-final class RedisUris {
+public final class RedisUris {
     private RedisUris() {}
 
-    static RedisURI of(RedisEndpoint endpoint) {
+    public static RedisURI of(RedisEndpoint endpoint) {
         RedisURI.Builder builder = RedisURI.builder()
                 .withHost(endpoint.host())
                 .withPort(endpoint.port())

@@ -1,0 +1,154 @@
+package io.cachep.dlqtool;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cachep.apply.RedisSnapshots;
+import io.cachep.apply.VerificationRecord;
+import io.cachep.cli.OutputFormat;
+import io.cachep.config.ProjectorConfig;
+import io.cachep.config.cli.ConfigOptions;
+import io.cachep.log.LogReader;
+import io.cachep.log.LoggedEvents;
+import io.cachep.rules.ProjectionRules;
+import io.cachep.rules.RuleEngine;
+import io.cachep.rules.reference.Divergence;
+import io.cachep.rules.reference.EntrySnapshot;
+import io.cachep.rules.reference.ReferenceProjection;
+import io.cachep.rules.reference.ReferenceProjection.LoggedEvent;
+import io.cachep.rulesfile.RulesFileLoader;
+import io.cachep.text.TextTable;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.kafka.common.TopicPartition;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code dlq-tool verify}: reads the whole log of the rules' topics, projects it with the reference model, and
+ * compares the result with the namespace in Redis. Exit 0 when equal, 3 when divergent. The result is recorded in
+ * Redis ({@code <namespace>:~verify}) for the projector's {@code cachep_cache_divergence} gauge.
+ */
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = "Compare a namespace in Redis with the reference projection of the log; list what diverges"
+                + " (missing, extra, different type, value, members or expiry). Exit 0 when equal, 3 when divergent.")
+final class VerifyCommand implements Callable<Integer> {
+    static final int SHOWN = 20;
+
+    @Mixin
+    ConfigOptions configOptions;
+
+    @Option(names = "--namespace", paramLabel = "N",
+            description = "The namespace to verify; must be the rules file's (default: the rules file's).")
+    String namespace;
+
+    @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text or json lines (default: ${DEFAULT-VALUE}).")
+    OutputFormat output;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private final Map<String, String> environment;
+
+    VerifyCommand() {
+        this(System.getenv());
+    }
+
+    VerifyCommand(Map<String, String> environment) {
+        this.environment = environment;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        ProjectorConfig config = configOptions.load(environment);
+        ProjectionRules rules = RulesFileLoader.load(config.rulesFile());
+        if (namespace != null && !namespace.equals(rules.namespace())) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--namespace " + namespace
+                    + " is not the rules file's namespace (" + rules.namespace() + "): verify projects with those rules");
+        }
+        RuleEngine engine = new RuleEngine(rules);
+
+        List<LoggedEvent> log = new ArrayList<>();
+        long records;
+        try (LogReader reader = new LogReader(config.kafkaClientProperties())) {
+            Map<TopicPartition, Long> ends = reader.endOffsets(rules.topics());
+            Progress progress = new Progress(err, "reading the log", reader.count(ends));
+            LoggedEvents events = new LoggedEvents();
+            long[] read = {0};
+            reader.readUpTo(ends, record -> events.of(record).ifPresent(log::add), n -> {
+                read[0] = n;
+                progress.update(n);
+            });
+            progress.finish(read[0]);
+            records = read[0];
+        }
+        Map<String, EntrySnapshot> expected = new ReferenceProjection(engine).project(log, Instant.now().toEpochMilli());
+        List<Divergence> divergences;
+        RedisClient client = Connections.redis(config);
+        try (StatefulRedisConnection<String, String> redis = client.connect()) {
+            Map<String, EntrySnapshot> actual = RedisSnapshots.read(redis.sync(), engine.layout());
+            divergences = Divergence.between(expected, actual);
+            VerificationRecord.write(redis.sync(), engine.layout(), expected.size(), divergences);
+        } finally {
+            client.shutdown();
+        }
+        print(out, records, expected.size(), divergences);
+        return divergences.isEmpty() ? ExitCodes.OK : ExitCodes.PARTIAL;
+    }
+
+    private void print(PrintWriter out, long records, int entries, List<Divergence> divergences) throws Exception {
+        Map<Divergence.Kind, Integer> byKind = new EnumMap<>(Divergence.Kind.class);
+        divergences.forEach(d -> byKind.merge(d.kind(), 1, Integer::sum));
+        if (output == OutputFormat.json) {
+            ObjectMapper json = new ObjectMapper();
+            for (Divergence d : divergences) {
+                Map<String, Object> line = new LinkedHashMap<>();
+                line.put("kind", d.kind().name());
+                line.put("key", d.key());
+                line.put("expected", d.expected() == null ? null : describe(d.expected()));
+                line.put("actual", d.actual() == null ? null : describe(d.actual()));
+                out.println(json.writeValueAsString(line));
+            }
+            return;
+        }
+        if (!divergences.isEmpty()) {
+            TextTable table = new TextTable("divergence", "key", "expected", "actual");
+            divergences.stream().limit(SHOWN).forEach(d -> table.row(d.kind(), d.key(),
+                    d.expected() == null ? "-" : describe(d.expected()), d.actual() == null ? "-" : describe(d.actual())));
+            out.print(table.render());
+            if (divergences.size() > SHOWN) {
+                out.printf("... and %d more (-o json lists all)%n", divergences.size() - SHOWN);
+            }
+            out.println();
+        }
+        TextTable summary = new TextTable("verify", "count");
+        summary.row("log records read", records);
+        summary.row("entries the log implies", entries);
+        for (Divergence.Kind kind : Divergence.Kind.values()) {
+            summary.row(kind.name().toLowerCase().replace('_', ' '), byKind.getOrDefault(kind, 0));
+        }
+        out.print(summary.render());
+        out.println(divergences.isEmpty() ? "EQUAL: Redis holds exactly what the log implies"
+                : "DIVERGENT: " + divergences.size() + " entries differ from the log");
+    }
+
+    static String describe(EntrySnapshot entry) {
+        String value = String.valueOf(entry.value());
+        if (value.length() > 60) {
+            value = value.substring(0, 57) + "...";
+        }
+        return entry.type().name().toLowerCase() + " " + value
+                + (entry.expireAtMillis() == null ? "" : " expires " + Instant.ofEpochMilli(entry.expireAtMillis()));
+    }
+}
