@@ -9,12 +9,12 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "dlq-tool", mixinStandardHelpOptions = true,
         versionProvider = io.cachep.cli.Versions.class,
-        description = "Operate cachep: its configuration and topics (DLQ, replay, rebuild and verify follow).",
+        description = "Operate cachep: its configuration, topics, and verify the cache against the log.",
         subcommands = {ConfigCommand.class, TopicsCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:ok", "1:failed", "2:usage or configuration error", "3:partial"})
+        exitCodeList = {"0:ok", "1:failed", "2:usage or configuration error", "3:partial, or (verify) divergent"})
 public final class DlqToolMain {
     public static void main(String[] args) {
-        System.exit(new CommandLine(new DlqToolMain()).execute(args));
+        System.exit(ErrorHandler.configure(new CommandLine(new DlqToolMain())).execute(args));
     }
 }

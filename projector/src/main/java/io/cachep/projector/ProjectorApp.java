@@ -17,6 +17,7 @@ import io.cachep.projector.topology.ProjectionMetrics;
 import io.cachep.projector.topology.ProjectionTopology;
 import io.cachep.projector.topology.RetryBudget;
 import io.cachep.rules.ProjectionRule;
+import io.cachep.rules.KeyLayout;
 import io.cachep.rules.ProjectionRules;
 import io.cachep.rules.RuleEngine;
 import io.lettuce.core.RedisClient;
@@ -75,7 +76,7 @@ public final class ProjectorApp implements AutoCloseable {
         redisClient = RedisConnector.client(RedisUris.of(endpoint), endpoint.commandTimeout(), clientResources);
         try {
             redis = redisClient.connect();
-            redisHealth = new RedisHealth(redis, registry);
+            redisHealth = new RedisHealth(redis, registry, new KeyLayout(rules.namespace()));
             redisHealth.checkServer(config.refuseUnsafeEviction());
         } catch (RuntimeException e) {
             // Nothing else is running yet: release Lettuce's threads so an in-process caller is not left with them.

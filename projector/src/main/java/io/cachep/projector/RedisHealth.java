@@ -1,5 +1,7 @@
 package io.cachep.projector;
 
+import io.cachep.apply.VerificationRecord;
+import io.cachep.rules.KeyLayout;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -32,12 +34,22 @@ final class RedisHealth implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /** Probes between reads of the last verify's result (it changes only when someone runs verify). */
+    private static final int VERIFY_READ_EVERY = 10;
+
+    private final KeyLayout layout;
+    private volatile long divergent = -1;
+    private int probes;
     private volatile Instant unreachableSince;
     private volatile String lastError = "";
     private volatile String evictionWarning;
 
-    RedisHealth(StatefulRedisConnection<String, String> redis, MeterRegistry registry) {
+    RedisHealth(StatefulRedisConnection<String, String> redis, MeterRegistry registry, KeyLayout layout) {
         this.redis = redis;
+        this.layout = layout;
+        Gauge.builder("cachep.cache.divergence", this, h -> h.divergent)
+                .description("Entries the last dlq-tool verify found divergent from the log (-1 before the first)")
+                .register(registry);
         Gauge.builder("cachep.redis.up", this, h -> h.unreachableSince == null ? 1 : 0)
                 .description("1 while Redis answers, 0 while it does not").register(registry);
     }
@@ -97,6 +109,11 @@ final class RedisHealth implements AutoCloseable {
     private void probe() {
         try {
             redis.async().ping().get(PROBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            if (probes++ % VERIFY_READ_EVERY == 0) {
+                String value = redis.async().hget(VerificationRecord.key(layout), "divergent")
+                        .get(PROBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                divergent = value == null ? -1 : Long.parseLong(value);
+            }
             if (unreachableSince != null) {
                 log.info("Redis reachable again after {}", Duration.between(unreachableSince, Instant.now()));
                 unreachableSince = null;

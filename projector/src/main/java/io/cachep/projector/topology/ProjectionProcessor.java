@@ -92,8 +92,19 @@ final class ProjectionProcessor implements Processor<byte[], byte[], byte[], byt
         long started = System.nanoTime();
         CompletableFuture<List<ApplyOutcome>> result = applier.apply(EventStamp.of(event), mutations,
                 event.describe() + " at " + source.location());
-        result.thenAccept(outcomes -> metrics.applied(type, ApplyOutcome.ofEvent(outcomes),
-                Duration.ofNanos(System.nanoTime() - started)));
+        String eventId = event.id();
+        result.whenComplete((outcomes, error) -> {
+            Duration latency = Duration.ofNanos(System.nanoTime() - started);
+            String outcome = error == null ? ApplyOutcome.ofEvent(outcomes).label() : "failed";
+            if (error == null) {
+                metrics.applied(type, ApplyOutcome.ofEvent(outcomes), latency);
+            }
+            // The seeds' log schema, at DEBUG only: never a line per record at INFO.
+            log.atDebug().addKeyValue("requestId", eventId).addKeyValue("operation", "apply")
+                    .addKeyValue("durationMs", latency.toMillis()).addKeyValue("outcome", outcome)
+                    .addKeyValue("errorClass", error == null ? null : error.getClass().getSimpleName())
+                    .log("applied {}", source.location());
+        });
         String rule = mutations.isEmpty() ? null : mutations.get(0).rule();
         List<PendingEvent> finished = inFlight.current().admit(new PendingEvent(source, type, rule, result),
                 applier.budget().total());

@@ -1,0 +1,46 @@
+package io.cachep.dlqtool;
+
+import io.cachep.config.InvalidConfigurationException;
+import io.cachep.rulesfile.InvalidRulesException;
+import io.cachep.topics.InvalidTopicSpecException;
+import picocli.CommandLine;
+
+/**
+ * One line per failure on stderr, with the exit code it deserves: 2 for a bad configuration, rules file or
+ * topic specs (every problem listed), 1 for anything else. The stack trace only when {@code CACHEP_STACKTRACE} is
+ * set, since an operator at 3 a.m. needs the cause, not the frames.
+ */
+final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
+
+    /** Installs the handler on a command line (and, through picocli, on its subcommands). */
+    static CommandLine configure(CommandLine commandLine) {
+        return commandLine.setExecutionExceptionHandler(new ErrorHandler());
+    }
+
+    @Override
+    public int handleExecutionException(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+        var err = commandLine.getErr();
+        if (e instanceof InvalidConfigurationException || e instanceof InvalidRulesException
+                || e instanceof InvalidTopicSpecException) {
+            err.println(e.getMessage());
+            err.flush();
+            return ExitCodes.USAGE;
+        }
+        err.println(commandLine.getCommandName() + " failed: " + oneLine(e));
+        if (System.getenv("CACHEP_STACKTRACE") != null) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return ExitCodes.FAILED;
+    }
+
+    private static String oneLine(Throwable error) {
+        StringBuilder text = new StringBuilder(String.valueOf(error.getMessage()));
+        for (Throwable cause = error.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            if (cause.getMessage() != null && !text.toString().contains(cause.getMessage())) {
+                text.append(": ").append(cause.getMessage());
+            }
+        }
+        return text.toString().replace('\n', ' ');
+    }
+}
