@@ -36,20 +36,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(DevStackExtension.class)
 class BadInputCatalogueIT {
-    static final String STARTED = "com.example.session.started";
-    static final String RULES = """
-            namespace: ${namespace}
-            tombstone-retention: 24h
-            rules:
-              - name: session-started
-                topic: ${topic}
-                type: com.example.session.started
-                mutations:
-                  - upsert:
-                      key: "session:{subject}"
-                      hash: { userId: "{data.userId}", device: "{data.device}" }
-                      ttl: 1h
-            """;
+    static final String STARTED = ProjectionEndToEndIT.STARTED;
+    static final String RULES = ProjectionEndToEndIT.RULES;
     /** Data values of the bad events: no dead-letter message may quote them. */
     static final String PAYLOAD_MARK = "payload-value-";
     /** The broker's default limit is about 1 MiB; the 2 MB record and its dead letter need more. */

@@ -31,19 +31,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(DevStackExtension.class)
 class EnvelopeModesIT {
-    static final String STARTED = "com.example.session.started";
-    static final String RULES = """
-            namespace: ${namespace}
-            tombstone-retention: 24h
-            rules:
-              - name: session-started
-                topic: ${topic}
-                type: com.example.session.started
-                mutations:
-                  - upsert:
-                      key: "session:{subject}"
-                      hash: { userId: "{data.userId}", device: "{data.device}" }
-                      ttl: 1h
+    static final String STARTED = ProjectionEndToEndIT.STARTED;
+    /** The end-to-end rules plus an on-tombstone rule. */
+    static final String RULES = ProjectionEndToEndIT.RULES + """
               - name: session-gone
                 topic: ${topic}
                 on-tombstone: true
