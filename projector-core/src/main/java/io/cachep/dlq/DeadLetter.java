@@ -1,0 +1,124 @@
+package io.cachep.dlq;
+
+import io.cachep.errors.PoisonReason;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+
+/**
+ * One record of the dead-letter topic, read back: where it sits in the DLQ, the original record (key, value,
+ * timestamp and headers unchanged) and the cause headers, decoded. Records written by Kafka Streams' own DLQ
+ * (KIP-1034 headers only) read too: their cachep fields are empty.
+ */
+public record DeadLetter(ConsumerRecord<byte[], byte[]> record) {
+
+    public int dlqPartition() {
+        return record.partition();
+    }
+
+    public long dlqOffset() {
+        return record.offset();
+    }
+
+    /** {@code <partition>:<offset>} in the DLQ, how the CLI names a record. */
+    public String position() {
+        return record.partition() + ":" + record.offset();
+    }
+
+    public byte[] key() {
+        return record.key();
+    }
+
+    public String keyText() {
+        return record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+    }
+
+    public byte[] value() {
+        return record.value();
+    }
+
+    public long timestamp() {
+        return record.timestamp();
+    }
+
+    public Headers headers() {
+        return record.headers();
+    }
+
+    /** The cachep reason, if the record carries a known one. */
+    public Optional<PoisonReason> reason() {
+        return header(DeadLetterHeaders.REASON).flatMap(text -> {
+            try {
+                return Optional.of(PoisonReason.valueOf(text));
+            } catch (IllegalArgumentException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    public Optional<String> sourceTopic() {
+        return header(DeadLetterHeaders.TOPIC);
+    }
+
+    public Optional<Integer> sourcePartition() {
+        return header(DeadLetterHeaders.PARTITION).map(Integer::valueOf);
+    }
+
+    public Optional<Long> sourceOffset() {
+        return header(DeadLetterHeaders.OFFSET).map(Long::valueOf);
+    }
+
+    public Optional<String> exception() {
+        return header(DeadLetterHeaders.EXCEPTION);
+    }
+
+    public Optional<String> message() {
+        return header(DeadLetterHeaders.MESSAGE);
+    }
+
+    public Optional<String> stackTrace() {
+        return header(DeadLetterHeaders.STACKTRACE);
+    }
+
+    public Optional<String> rule() {
+        return header(DeadLetterHeaders.RULE);
+    }
+
+    public Optional<Instant> failedAt() {
+        return header(DeadLetterHeaders.FAILED_AT).map(Instant::parse);
+    }
+
+    /** How often the record was replayed already (0 when never). */
+    public int replayCount() {
+        return header(DeadLetterHeaders.REPLAY_COUNT).map(Integer::parseInt).orElse(0);
+    }
+
+    /** The last value of a header as UTF-8 text. */
+    public Optional<String> header(String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null || header.value() == null ? Optional.empty()
+                : Optional.of(new String(header.value(), StandardCharsets.UTF_8));
+    }
+
+    /** The CloudEvents type of the original event, when it can be read (structured JSON or a ce_type header). */
+    public Optional<String> eventType() {
+        Optional<String> binary = header("ce_type");
+        if (binary.isPresent()) {
+            return binary;
+        }
+        if (record.value() == null) {
+            return Optional.empty();
+        }
+        String text = new String(record.value(), 0, Math.min(record.value().length, 4096), StandardCharsets.UTF_8);
+        int at = text.indexOf("\"type\"");
+        if (at < 0) {
+            return Optional.empty();
+        }
+        int open = text.indexOf('"', text.indexOf(':', at) + 1);
+        int close = open < 0 ? -1 : text.indexOf('"', open + 1);
+        return open < 0 || close < 0 ? Optional.empty() : Optional.of(text.substring(open + 1, close));
+    }
+}
