@@ -1,5 +1,7 @@
 package io.cachep.dlq;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cachep.errors.PoisonReason;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -14,6 +16,7 @@ import org.apache.kafka.common.header.Headers;
  * (KIP-1034 headers only) read too: their cachep fields are empty.
  */
 public record DeadLetter(ConsumerRecord<byte[], byte[]> record) {
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     public int dlqPartition() {
         return record.partition();
@@ -112,13 +115,11 @@ public record DeadLetter(ConsumerRecord<byte[], byte[]> record) {
         if (record.value() == null) {
             return Optional.empty();
         }
-        String text = new String(record.value(), 0, Math.min(record.value().length, 4096), StandardCharsets.UTF_8);
-        int at = text.indexOf("\"type\"");
-        if (at < 0) {
+        try {
+            JsonNode type = JSON.readTree(record.value()).get("type");
+            return type != null && type.isTextual() ? Optional.of(type.asText()) : Optional.empty();
+        } catch (java.io.IOException | RuntimeException notJson) {
             return Optional.empty();
         }
-        int open = text.indexOf('"', text.indexOf(':', at) + 1);
-        int close = open < 0 ? -1 : text.indexOf('"', open + 1);
-        return open < 0 || close < 0 ? Optional.empty() : Optional.of(text.substring(open + 1, close));
     }
 }
