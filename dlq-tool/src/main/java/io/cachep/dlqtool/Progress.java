@@ -6,7 +6,7 @@ import java.io.PrintWriter;
  * Progress of long work on stderr: on a terminal, one bar redrawn in place with count, rate and ETA; otherwise
  * (CI, a pipe) a plain line every few seconds, so logs stay readable.
  */
-final class Progress {
+public final class Progress {
     private static final long PLAIN_LINE_EVERY_NANOS = 5_000_000_000L;
     private static final long REDRAW_EVERY_NANOS = 200_000_000L;
     private static final int WIDTH = 30;
@@ -18,7 +18,7 @@ final class Progress {
     private final long started = System.nanoTime();
     private long lastPrinted;
 
-    Progress(PrintWriter err, String what, long total) {
+    public Progress(PrintWriter err, String what, long total) {
         this(err, System.console() != null, what, total);
     }
 
@@ -29,7 +29,7 @@ final class Progress {
         this.total = Math.max(total, 0);
     }
 
-    void update(long done) {
+    public void update(long done) {
         long now = System.nanoTime();
         if (now - lastPrinted < (terminal ? REDRAW_EVERY_NANOS : PLAIN_LINE_EVERY_NANOS)) {
             return;
@@ -38,7 +38,7 @@ final class Progress {
         print(done, false);
     }
 
-    void finish(long done) {
+    public void finish(long done) {
         print(done, true);
     }
 

@@ -1,0 +1,11 @@
+package io.cachep.dlqtool;
+
+import io.cachep.dlqtool.dlq.DlqPurgeCommand;
+import io.cachep.dlqtool.dlq.DlqReplayCommand;
+import picocli.CommandLine.Command;
+
+/** {@code dlq-tool dlq ...}: the dead-letter topic's commands. */
+@Command(name = "dlq", mixinStandardHelpOptions = true, description = "Work with the dead-letter topic.",
+        subcommands = {DlqReplayCommand.class, DlqPurgeCommand.class})
+final class DlqCommand {
+}

@@ -1,0 +1,147 @@
+package io.cachep.dlqtool.dlq;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cachep.cli.OutputFormat;
+import io.cachep.config.ProjectorConfig;
+import io.cachep.config.cli.ConfigOptions;
+import io.cachep.dlq.DeadLetter;
+import io.cachep.dlqtool.Progress;
+import io.cachep.text.TextTable;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code dlq-tool dlq replay}: puts dead letters back on their original topics, unchanged but for a raised replay
+ * count, so the projector applies them again once their cause is fixed (a rule added, a producer corrected). A dry
+ * run unless {@code --execute}. Progress is kept in the replay group, so a second run replays nothing twice. The
+ * version fence makes a replay safe: a stale event cannot regress newer state.
+ */
+@Command(name = "replay", mixinStandardHelpOptions = true,
+        description = "Re-publish selected dead letters to their original topics (dry run unless --execute); skips"
+                + " records replayed --max-replays times already. Exit 3 when some were skipped.")
+public final class DlqReplayCommand implements Callable<Integer> {
+    private static final int SAMPLE = 10;
+
+    @Mixin
+    ConfigOptions configOptions;
+
+    @Mixin
+    FilterOptions filterOptions;
+
+    @Option(names = "--max-replays", defaultValue = "3", description = "Skip records replayed this often already (default: ${DEFAULT-VALUE}).")
+    int maxReplays;
+
+    @Option(names = "--execute", description = "Really send; without it, only show what would be sent.")
+    boolean execute;
+
+    @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
+    OutputFormat output;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private final Map<String, String> environment;
+
+    public DlqReplayCommand() {
+        this(System.getenv());
+    }
+
+    public DlqReplayCommand(Map<String, String> environment) {
+        this.environment = environment;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        DeadLetterFilter filter;
+        try {
+            filter = filterOptions.filter();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        ProjectorConfig config = configOptions.load(environment);
+        ReplayGroup group = new ReplayGroup(config);
+        Progress reading = new Progress(err, "reading " + config.dlqTopic(), 0);
+        ReplayGroup.Batch batch = group.readPending(reading::update);
+        reading.finish(batch.letters().size());
+
+        ReplayPlan plan = new ReplayPlan(filter, maxReplays);
+        Map<ReplayPlan.Decision, Integer> counts = new EnumMap<>(ReplayPlan.Decision.class);
+        List<DeadLetter> replayable = new ArrayList<>();
+        for (DeadLetter letter : batch.letters()) {
+            ReplayPlan.Decision decision = plan.decide(letter);
+            counts.merge(decision, 1, Integer::sum);
+            if (decision == ReplayPlan.Decision.REPLAY) {
+                replayable.add(letter);
+            }
+        }
+        if (execute) {
+            send(config, replayable, err);
+            group.advanceTo(batch.ends());
+        }
+        print(out, config, counts, replayable);
+        return counts.getOrDefault(ReplayPlan.Decision.SKIP_TOO_MANY_REPLAYS, 0) > 0 ? 3 : 0;
+    }
+
+    private void send(ProjectorConfig config, List<DeadLetter> replayable, PrintWriter err) {
+        Map<String, Object> props = new HashMap<>(config.kafkaClientProperties());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 * 1024 * 1024);
+        Progress sending = new Progress(err, "replaying", replayable.size());
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            int sent = 0;
+            for (DeadLetter letter : replayable) {
+                producer.send(ReplayPlan.replayOf(letter));
+                sending.update(++sent);
+            }
+            producer.flush();
+            sending.finish(sent);
+        }
+    }
+
+    private void print(PrintWriter out, ProjectorConfig config, Map<ReplayPlan.Decision, Integer> counts,
+                       List<DeadLetter> replayable) throws Exception {
+        int replayed = counts.getOrDefault(ReplayPlan.Decision.REPLAY, 0);
+        if (output == OutputFormat.json) {
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("executed", execute);
+            summary.put("replayed", execute ? replayed : 0);
+            summary.put("wouldReplay", execute ? 0 : replayed);
+            summary.put("skippedTooManyReplays", counts.getOrDefault(ReplayPlan.Decision.SKIP_TOO_MANY_REPLAYS, 0));
+            summary.put("skippedNoSource", counts.getOrDefault(ReplayPlan.Decision.SKIP_NO_SOURCE, 0));
+            summary.put("notSelected", counts.getOrDefault(ReplayPlan.Decision.NOT_SELECTED, 0));
+            out.println(new ObjectMapper().writeValueAsString(summary));
+            return;
+        }
+        if (!execute && !replayable.isEmpty()) {
+            TextTable sample = new TextTable("dlq position", "to topic", "reason", "type", "key", "replays");
+            ReplayPlan.sample(replayable, SAMPLE).forEach(l -> sample.row(l.position(), l.sourceTopic().orElse("-"),
+                    l.reason().map(Enum::name).orElse("-"), l.eventType().orElse("-"), l.keyText(), l.replayCount()));
+            out.print(sample.render());
+            out.println();
+        }
+        TextTable table = new TextTable("dlq replay", "records");
+        table.row(execute ? "replayed" : "would replay", replayed);
+        table.row("skipped: replayed --max-replays times already", counts.getOrDefault(ReplayPlan.Decision.SKIP_TOO_MANY_REPLAYS, 0));
+        table.row("skipped: no original topic header", counts.getOrDefault(ReplayPlan.Decision.SKIP_NO_SOURCE, 0));
+        table.row("not selected by the filters", counts.getOrDefault(ReplayPlan.Decision.NOT_SELECTED, 0));
+        out.print(table.render());
+        out.println(execute ? "replay group " + new ReplayGroup(config).groupId() + " moved past these records"
+                : "dry run: nothing sent; add --execute to replay");
+    }
+}

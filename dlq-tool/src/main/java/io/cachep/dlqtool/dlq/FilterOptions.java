@@ -1,0 +1,64 @@
+package io.cachep.dlqtool.dlq;
+
+import io.cachep.errors.PoisonReason;
+import io.cachep.text.DurationText;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import picocli.CommandLine.Option;
+
+/** The filters every DLQ command shares; a picocli mixin. */
+public final class FilterOptions {
+    @Option(names = "--reason", paramLabel = "REASON", description = "Only records with this cachep.reason; repeatable.")
+    List<String> reasons = new ArrayList<>();
+
+    @Option(names = "--type", paramLabel = "TYPE", description = "Only events of this CloudEvents type.")
+    String type;
+
+    @Option(names = "--key", paramLabel = "KEY", description = "Only records with this key.")
+    String key;
+
+    @Option(names = "--since", paramLabel = "TIME", description = "Only records that failed at or after TIME (RFC 3339, or a duration back from now such as 2h).")
+    String since;
+
+    @Option(names = "--until", paramLabel = "TIME", description = "Only records that failed at or before TIME.")
+    String until;
+
+    @Option(names = "--partition", paramLabel = "P", description = "Only this DLQ partition.")
+    Integer partition;
+
+    @Option(names = "--from-offset", paramLabel = "N", description = "Only DLQ offsets from N on.")
+    Long fromOffset;
+
+    /** The filter, or IllegalArgumentException naming the bad value. */
+    public DeadLetterFilter filter() {
+        Set<PoisonReason> parsed = EnumSet.noneOf(PoisonReason.class);
+        for (String reason : reasons) {
+            try {
+                parsed.add(PoisonReason.valueOf(reason.toUpperCase()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--reason " + reason + " is not one of " + List.of(PoisonReason.values()));
+            }
+        }
+        return new DeadLetterFilter(parsed, type, key, time("--since", since), time("--until", until), partition, fromOffset);
+    }
+
+    static Instant time(String option, String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException notRfc3339) {
+            try {
+                return Instant.now().minus(DurationText.parse(text));
+            } catch (IllegalArgumentException notDuration) {
+                throw new IllegalArgumentException(option + " " + text + " is neither an RFC 3339 time nor a duration such as 2h");
+            }
+        }
+    }
+}
