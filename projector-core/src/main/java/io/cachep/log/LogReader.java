@@ -55,14 +55,20 @@ public final class LogReader implements AutoCloseable {
      */
     public void readUpTo(Map<TopicPartition, Long> ends, Consumer<ConsumerRecord<byte[], byte[]>> each,
                          java.util.function.LongConsumer progress) {
+        readRange(beginningOffsets(ends.keySet()), ends, each, progress);
+    }
+
+    /** Like {@link #readUpTo}, from the given start offsets (inclusive) to the ends (exclusive). */
+    public void readRange(Map<TopicPartition, Long> starts, Map<TopicPartition, Long> ends,
+                          Consumer<ConsumerRecord<byte[], byte[]>> each, java.util.function.LongConsumer progress) {
         Map<TopicPartition, Long> remaining = new HashMap<>();
         ends.forEach((partition, end) -> {
-            if (end > 0) {
+            if (end > starts.getOrDefault(partition, 0L)) {
                 remaining.put(partition, end);
             }
         });
         consumer.assign(remaining.keySet());
-        consumer.seekToBeginning(remaining.keySet());
+        remaining.keySet().forEach(partition -> consumer.seek(partition, starts.getOrDefault(partition, 0L)));
         long read = 0;
         while (!remaining.isEmpty()) {
             for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
@@ -82,6 +88,20 @@ public final class LogReader implements AutoCloseable {
             consumer.assign(remaining.keySet());
             progress.accept(read);
         }
+    }
+
+    /**
+     * For each partition, the offset of the first record at or after {@code epochMillis} (the end offset when there is
+     * none): where a replay "from a time" starts.
+     */
+    public Map<TopicPartition, Long> offsetsAt(Set<TopicPartition> partitions, long epochMillis) {
+        Map<TopicPartition, Long> query = new HashMap<>();
+        partitions.forEach(p -> query.put(p, epochMillis));
+        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        consumer.offsetsForTimes(query, Duration.ofSeconds(30)).forEach((partition, found) ->
+                offsets.put(partition, found == null ? ends.get(partition) : found.offset()));
+        return offsets;
     }
 
     /** The total number of records between the beginnings and the ends, for a progress bar's total. */

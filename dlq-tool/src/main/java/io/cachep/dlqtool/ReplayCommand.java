@@ -1,0 +1,219 @@
+package io.cachep.dlqtool;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cachep.apply.ApplyOutcome;
+import io.cachep.apply.EventStamp;
+import io.cachep.apply.RedisApplier;
+import io.cachep.cli.OutputFormat;
+import io.cachep.config.ProjectorConfig;
+import io.cachep.config.cli.ConfigOptions;
+import io.cachep.errors.PoisonEventException;
+import io.cachep.log.LogReader;
+import io.cachep.log.LoggedEvents;
+import io.cachep.rules.ProjectionRules;
+import io.cachep.rules.RuleEngine;
+import io.cachep.rules.reference.ReferenceProjection.LoggedEvent;
+import io.cachep.rulesfile.RulesFileLoader;
+import io.cachep.text.TextTable;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.io.PrintWriter;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.TopicPartition;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code dlq-tool replay}: re-applies a range of the log through the same fenced apply as the projector, beside the
+ * running projector (the fence makes that safe), for when Redis lost data. It reads with a consumer of its own and
+ * never moves the projector's group. A dry run (how many records per partition) unless {@code --execute}.
+ */
+@Command(name = "replay", mixinStandardHelpOptions = true,
+        description = "Re-apply a range of a topic's log to Redis through the fenced apply path (dry run unless"
+                + " --execute). Never moves the projector's consumer group.")
+final class ReplayCommand implements Callable<Integer> {
+    /** Writes in flight at once: enough to keep Redis busy, few enough to bound memory. */
+    static final int WINDOW = 500;
+
+    @Mixin
+    ConfigOptions configOptions;
+
+    @Option(names = "--topic", required = true, description = "The topic to replay (one the rules read).")
+    String topic;
+
+    @Option(names = "--partition", description = "Only this partition (default: all).")
+    Integer partition;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    From from;
+
+    static final class From {
+        @Option(names = "--from-offset", paramLabel = "N", description = "Start at this offset (with --partition, or in every partition).")
+        Long offset;
+
+        @Option(names = "--from-time", paramLabel = "TIME", description = "Start at the first record at or after TIME (RFC 3339).")
+        String time;
+    }
+
+    @ArgGroup(exclusive = true)
+    To to;
+
+    static final class To {
+        @Option(names = "--to-offset", paramLabel = "N", description = "Stop before this offset (default: the end as of now).")
+        Long offset;
+
+        @Option(names = "--to-time", paramLabel = "TIME", description = "Stop at the first record after TIME (RFC 3339).")
+        String time;
+    }
+
+    @Option(names = "--execute", description = "Really write; without it, only count what would be replayed.")
+    boolean execute;
+
+    @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
+    OutputFormat output;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private final Map<String, String> environment;
+
+    ReplayCommand() {
+        this(System.getenv());
+    }
+
+    ReplayCommand(Map<String, String> environment) {
+        this.environment = environment;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        ProjectorConfig config = configOptions.load(environment);
+        ProjectionRules rules = RulesFileLoader.load(config.rulesFile());
+        if (!rules.topics().contains(topic)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--topic " + topic
+                    + " is not read by any rule (the rules read " + rules.topics() + ")");
+        }
+        RuleEngine engine = new RuleEngine(rules);
+        try (LogReader reader = new LogReader(config.kafkaClientProperties())) {
+            Map<TopicPartition, Long> ends = new TreeMap<>((a, b) -> Integer.compare(a.partition(), b.partition()));
+            reader.endOffsets(Set.of(topic)).forEach((p, end) -> {
+                if (partition == null || p.partition() == partition) {
+                    ends.put(p, end);
+                }
+            });
+            if (ends.isEmpty()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--partition " + partition + " does not exist in " + topic);
+            }
+            Map<TopicPartition, Long> starts = from.offset != null ? constant(ends.keySet(), from.offset)
+                    : reader.offsetsAt(ends.keySet(), millis("--from-time", from.time));
+            if (to != null) {
+                Map<TopicPartition, Long> stops = to.offset != null ? constant(ends.keySet(), to.offset)
+                        : reader.offsetsAt(ends.keySet(), millis("--to-time", to.time) + 1);
+                stops.forEach((p, stop) -> ends.merge(p, stop, Math::min));
+            }
+            long total = ends.entrySet().stream().mapToLong(e -> Math.max(0, e.getValue() - starts.getOrDefault(e.getKey(), 0L))).sum();
+            Map<String, Long> counts = new LinkedHashMap<>();
+            if (execute) {
+                counts = apply(config, engine, reader, starts, ends, total, err);
+            }
+            print(out, starts, ends, total, counts);
+        }
+        return 0;
+    }
+
+    private Map<String, Long> apply(ProjectorConfig config, RuleEngine engine, LogReader reader, Map<TopicPartition, Long> starts,
+                                    Map<TopicPartition, Long> ends, long total, PrintWriter err) throws Exception {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        RedisClient client = Connections.redis(config);
+        try (StatefulRedisConnection<String, String> redis = client.connect()) {
+            RedisApplier applier = new RedisApplier(redis.async(), engine.rules().tombstoneRetention(), engine.layout());
+            LoggedEvents events = new LoggedEvents();
+            Progress progress = new Progress(err, "replaying " + topic, total);
+            List<CompletableFuture<List<ApplyOutcome>>> window = new ArrayList<>();
+            reader.readRange(starts, ends, record -> {
+                LoggedEvent logged = events.of(record).orElse(null);
+                if (logged == null) {
+                    counts.merge("poison (left in the DLQ)", 1L, Long::sum);
+                    return;
+                }
+                try {
+                    window.add(applier.apply(EventStamp.of(logged.event()), engine.project(logged.topic(), logged.event())));
+                } catch (PoisonEventException poison) {
+                    counts.merge("poison (left in the DLQ)", 1L, Long::sum);
+                }
+                if (window.size() >= WINDOW) {
+                    drain(window, counts);
+                }
+            }, progress::update);
+            drain(window, counts);
+            progress.finish(counts.values().stream().mapToLong(Long::longValue).sum());
+        } finally {
+            client.shutdown();
+        }
+        return counts;
+    }
+
+    /** Waits for the writes in flight and counts their outcomes; a Redis failure stops the replay (rerun it: fenced). */
+    private static void drain(List<CompletableFuture<List<ApplyOutcome>>> window, Map<String, Long> counts) {
+        for (CompletableFuture<List<ApplyOutcome>> write : window) {
+            counts.merge(ApplyOutcome.ofEvent(write.join()).label(), 1L, Long::sum);
+        }
+        window.clear();
+    }
+
+    private void print(PrintWriter out, Map<TopicPartition, Long> starts, Map<TopicPartition, Long> ends, long total,
+                       Map<String, Long> counts) throws Exception {
+        if (output == OutputFormat.json) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("topic", topic);
+            json.put("executed", execute);
+            json.put("records", total);
+            json.put("ranges", ends.keySet().stream().collect(Collectors.toMap(p -> Integer.toString(p.partition()),
+                    p -> Map.of("from", starts.getOrDefault(p, 0L), "to", ends.get(p)), (a, b) -> a, TreeMap::new)));
+            json.put("outcomes", counts);
+            out.println(new ObjectMapper().writeValueAsString(json));
+            return;
+        }
+        TextTable ranges = new TextTable("partition", "from offset", "to offset", "records");
+        ends.forEach((p, end) -> ranges.row(p.partition(), starts.getOrDefault(p, 0L), end, Math.max(0, end - starts.getOrDefault(p, 0L))));
+        out.print(ranges.render());
+        if (execute) {
+            out.println();
+            TextTable outcomes = new TextTable("outcome", "events");
+            counts.forEach(outcomes::row);
+            out.print(outcomes.render());
+        }
+        out.println(execute ? "replayed " + total + " records of " + topic + " through the fenced apply"
+                : "dry run: " + total + " records would be re-applied; add --execute");
+    }
+
+    private static Map<TopicPartition, Long> constant(Set<TopicPartition> partitions, long offset) {
+        Map<TopicPartition, Long> map = new HashMap<>();
+        partitions.forEach(p -> map.put(p, offset));
+        return map;
+    }
+
+    private long millis(String option, String time) {
+        try {
+            return OffsetDateTime.parse(time).toInstant().toEpochMilli();
+        } catch (RuntimeException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), option + " " + time + " is not an RFC 3339 time");
+        }
+    }
+}
