@@ -40,7 +40,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = "Compare a namespace in Redis with the reference projection of the log; list what diverges"
-                + " (missing, extra, different type, value, members or expiry). Exit 0 when equal, 3 when divergent.")
+                + " (missing, extra, different type, value, members or expiry); --repair --execute fixes it through"
+                + " the fenced path. Exit 0 when equal (after a repair: when repaired), 3 when divergent.")
 final class VerifyCommand implements Callable<Integer> {
     static final int SHOWN = 20;
 
@@ -53,6 +54,12 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text or json lines (default: ${DEFAULT-VALUE}).")
     OutputFormat output;
+
+    @Option(names = "--repair", description = "Repair what diverges through the fenced path (with --execute; without it, say what would be repaired).")
+    boolean repair;
+
+    @Option(names = "--execute", description = "With --repair: really repair.")
+    boolean execute;
 
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -99,6 +106,13 @@ final class VerifyCommand implements Callable<Integer> {
         try (StatefulRedisConnection<String, String> redis = client.connect()) {
             Map<String, EntrySnapshot> actual = RedisSnapshots.read(redis.sync(), engine.layout());
             divergences = Divergence.between(expected, actual);
+            if (repair && execute && !divergences.isEmpty()) {
+                int repaired = new Repair(engine, redis).repair(divergences, log);
+                err.println("repaired " + repaired + " entries; verifying again");
+                divergences = Divergence.between(expected, RedisSnapshots.read(redis.sync(), engine.layout()));
+            } else if (repair && !divergences.isEmpty()) {
+                err.println("dry run: " + divergences.size() + " entries would be repaired; add --execute");
+            }
             VerificationRecord.write(redis.sync(), engine.layout(), expected.size(), divergences);
         } finally {
             client.shutdown();

@@ -110,6 +110,17 @@ class VerifyCommandIT {
 
             Result json = verify(env, "-o", "json");
             assertThat(json.out().lines()).hasSize(6).allSatisfy(line -> assertThat(line).startsWith("{\"kind\":"));
+
+            Result dryRepair = verify(env, "--repair");
+            assertThat(dryRepair.exit()).isEqualTo(3);
+            assertThat(dryRepair.err()).contains("dry run: 6 entries would be repaired");
+
+            Result repaired = verify(env, "--repair", "--execute");
+            assertThat(repaired.exit()).as(repaired.out() + repaired.err()).isZero();
+            assertThat(repaired.err()).contains("repaired 6 entries");
+            assertThat(redis.hget(namespace + ":session:{s-0}", "device")).isEqualTo("ios");
+            assertThat(redis.exists(namespace + ":session:{ghost}")).isZero();
+            assertThat(verify(env).exit()).isZero();
         } finally {
             client.shutdown();
         }
