@@ -15,6 +15,11 @@ import picocli.CommandLine.Command;
         exitCodeList = {"0:ok", "1:failed", "2:usage or configuration error", "3:partial, or (verify) divergent"})
 public final class DlqToolMain {
     public static void main(String[] args) {
-        System.exit(ErrorHandler.configure(new CommandLine(new DlqToolMain())).execute(args));
+        CommandLine commandLine = ErrorHandler.configure(new CommandLine(new DlqToolMain()));
+        int exit = commandLine.execute(args);
+        // picocli's writers flush on println only: a table printed last with print() would be lost at exit.
+        commandLine.getOut().flush();
+        commandLine.getErr().flush();
+        System.exit(exit);
     }
 }
