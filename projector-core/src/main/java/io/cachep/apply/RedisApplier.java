@@ -43,6 +43,17 @@ public final class RedisApplier {
         this.layout = layout;
         this.applySha = redis.digest(FencedApplyScript.SOURCE);
         this.tagSha = redis.digest(FencedApplyScript.TAG_INDEX_SOURCE);
+        // Load both scripts up front: otherwise the first calls all fail with NOSCRIPT and their resends can overtake
+        // each other (harmless under the fence, but the outcome counts then depend on timing).
+        try {
+            redis.scriptLoad(FencedApplyScript.SOURCE).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            redis.scriptLoad(FencedApplyScript.TAG_INDEX_SOURCE).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // Redis unreachable now: the NOSCRIPT path loads the scripts when it is back.
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** The outcome of each mutation, in the order given. Fails with Lettuce's exception when Redis does. */
