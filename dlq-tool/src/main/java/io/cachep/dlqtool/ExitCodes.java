@@ -1,12 +1,12 @@
 package io.cachep.dlqtool;
 
-/** The documented exit codes of every dlq-tool command. */
-final class ExitCodes {
-    static final int OK = 0;
-    static final int FAILED = 1;
-    static final int USAGE = 2;
+/** The documented exit codes of every dlq-tool command (public for the commands in subpackages). */
+public final class ExitCodes {
+    public static final int OK = 0;
+    public static final int FAILED = 1;
+    public static final int USAGE = 2;
     /** Partial success, or (verify) divergent. */
-    static final int PARTIAL = 3;
+    public static final int PARTIAL = 3;
 
     private ExitCodes() {}
 }

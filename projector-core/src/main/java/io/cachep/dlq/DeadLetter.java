@@ -94,6 +94,14 @@ public record DeadLetter(ConsumerRecord<byte[], byte[]> record) {
         return header(DeadLetterHeaders.FAILED_AT).map(Instant::parse);
     }
 
+    /**
+     * When the record failed; for a record without {@code cachep.failed-at} (a native Kafka Streams DLQ's), its own
+     * timestamp, the best guess there is. What the CLI's time filters, listings and ages go by.
+     */
+    public Instant failedAtOrTimestamp() {
+        return failedAt().orElseGet(() -> Instant.ofEpochMilli(record.timestamp()));
+    }
+
     /** How often the record was replayed already (0 when never). */
     public int replayCount() {
         return header(DeadLetterHeaders.REPLAY_COUNT).map(Integer::parseInt).orElse(0);

@@ -31,4 +31,26 @@ public final class DurationText {
         }
         return total;
     }
+
+    /**
+     * The two largest units, rounded down, in the form {@link #parse} reads: {@code 3d4h}, {@code 2h5m}, {@code 45s},
+     * {@code 0s}. For ages shown to people, where seconds of a day-old record are noise. Negative durations (clock
+     * skew) show as {@code 0s}.
+     */
+    public static String format(Duration duration) {
+        long seconds = Math.max(0, duration.toSeconds());
+        long[] amounts = {seconds / 86_400, seconds / 3_600 % 24, seconds / 60 % 60, seconds % 60};
+        String[] units = {"d", "h", "m", "s"};
+        StringBuilder text = new StringBuilder();
+        int shown = 0;
+        for (int i = 0; i < amounts.length && shown < 2; i++) {
+            if (amounts[i] > 0 || shown > 0) {
+                if (amounts[i] > 0) {
+                    text.append(amounts[i]).append(units[i]);
+                }
+                shown++;
+            }
+        }
+        return text.isEmpty() ? "0s" : text.toString();
+    }
 }

@@ -25,7 +25,7 @@ public record DeadLetterFilter(Set<PoisonReason> reasons, String type, String ke
         if (key != null && !key.equals(letter.keyText())) {
             return false;
         }
-        Instant failedAt = letter.failedAt().orElse(Instant.ofEpochMilli(letter.timestamp()));
+        Instant failedAt = letter.failedAtOrTimestamp();
         if ((since != null && failedAt.isBefore(since)) || (until != null && failedAt.isAfter(until))) {
             return false;
         }

@@ -49,12 +49,7 @@ public final class DlqPurgeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        DeadLetterFilter filter;
-        try {
-            filter = filterOptions.filter();
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
+        DeadLetterFilter filter = filterOptions.filter(spec.commandLine());
         ProjectorConfig config = configOptions.load(environment);
         ReplayGroup group = new ReplayGroup(config);
         Progress reading = new Progress(spec.commandLine().getErr(), "reading " + config.dlqTopic(), 0);

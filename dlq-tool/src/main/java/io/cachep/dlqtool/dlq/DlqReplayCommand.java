@@ -68,12 +68,7 @@ public final class DlqReplayCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        DeadLetterFilter filter;
-        try {
-            filter = filterOptions.filter();
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
+        DeadLetterFilter filter = filterOptions.filter(spec.commandLine());
         ProjectorConfig config = configOptions.load(environment);
         ReplayGroup group = new ReplayGroup(config);
         Progress reading = new Progress(err, "reading " + config.dlqTopic(), 0);

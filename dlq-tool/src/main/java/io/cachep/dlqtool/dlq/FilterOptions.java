@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /** The filters every DLQ command shares; a picocli mixin. */
@@ -45,6 +46,15 @@ public final class FilterOptions {
             }
         }
         return new DeadLetterFilter(parsed, type, key, time("--since", since), time("--until", until), partition, fromOffset);
+    }
+
+    /** The filter, or picocli's usage error (exit 2) naming the bad value. */
+    public DeadLetterFilter filter(CommandLine commandLine) {
+        try {
+            return filter();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(commandLine, e.getMessage());
+        }
     }
 
     static Instant time(String option, String text) {

@@ -2,6 +2,7 @@ package io.cachep.dlqtool.dlq;
 
 import io.cachep.config.ProjectorConfig;
 import io.cachep.dlq.DeadLetter;
+import io.cachep.dlqtool.GroupOffsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,10 +43,7 @@ public final class ReplayGroup {
         Map<String, Object> props = new HashMap<>(config.kafkaClientProperties());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024);
-        Map<TopicPartition, OffsetAndMetadata> committed;
-        try (Admin admin = Admin.create(config.kafkaClientProperties())) {
-            committed = admin.listConsumerGroupOffsets(groupId()).partitionsToOffsetAndMetadata().get();
-        }
+        Map<TopicPartition, Long> committed = positions();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
@@ -58,8 +56,7 @@ public final class ReplayGroup {
             long skippedBefore = 0;
             Map<TopicPartition, Long> remaining = new HashMap<>();
             for (TopicPartition partition : partitions) {
-                OffsetAndMetadata position = committed.get(partition);
-                long start = Math.max(beginnings.get(partition), position == null ? 0 : position.offset());
+                long start = Math.max(beginnings.get(partition), committed.getOrDefault(partition, 0L));
                 skippedBefore += start - beginnings.get(partition);
                 consumer.seek(partition, start);
                 if (start < ends.get(partition)) {
@@ -81,6 +78,22 @@ public final class ReplayGroup {
             }
             return new Batch(letters, ends, skippedBefore);
         }
+    }
+
+    /**
+     * Where the last replay or purge left off in each DLQ partition: the offset of the first record not yet replayed
+     * or purged. Partitions never replayed are absent (everything in them is pending).
+     */
+    public Map<TopicPartition, Long> positions() throws Exception {
+        try (Admin admin = Admin.create(config.kafkaClientProperties())) {
+            return GroupOffsets.committed(admin, groupId());
+        }
+    }
+
+    /** Whether the replay group has not passed this record yet, given its {@link #positions()}. */
+    public static boolean pending(Map<TopicPartition, Long> positions, DeadLetter letter) {
+        return letter.dlqOffset() >= positions.getOrDefault(
+                new TopicPartition(letter.record().topic(), letter.dlqPartition()), 0L);
     }
 
     /** Moves the group to these positions (offsets of the next record to look at). */
