@@ -6,15 +6,30 @@ import io.cachep.topics.InvalidTopicSpecException;
 import picocli.CommandLine;
 
 /**
- * One line per failure on stderr, with the exit code it deserves: 2 for a bad configuration, rules file or
+ * One line per failure on stderr, with the exit code it deserves: 2 for bad usage, a bad configuration, rules file or
  * topic specs (every problem listed), 1 for anything else. The stack trace only when {@code CACHEP_STACKTRACE} is
  * set, since an operator at 3 a.m. needs the cause, not the frames.
  */
 final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
 
-    /** Installs the handler on a command line (and, through picocli, on its subcommands). */
+    /** Installs the handlers on a command line (and, through picocli, on its subcommands). */
     static CommandLine configure(CommandLine commandLine) {
-        return commandLine.setExecutionExceptionHandler(new ErrorHandler());
+        return commandLine.setExecutionExceptionHandler(new ErrorHandler())
+                .setParameterExceptionHandler(ErrorHandler::usageError);
+    }
+
+    /**
+     * A usage error in one line, plus picocli's "did you mean" when it has one and where to find the options:
+     * picocli's default prints the whole help after the message, which buries the message.
+     */
+    static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine commandLine = e.getCommandLine();
+        var err = commandLine.getErr();
+        err.println(e.getMessage().replace('\n', ' '));
+        CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+        err.println("See '" + commandLine.getCommandSpec().qualifiedName() + " --help' for the options.");
+        err.flush();
+        return commandLine.getCommandSpec().exitCodeOnInvalidInput();
     }
 
     @Override
