@@ -37,8 +37,9 @@ record GroupStatus(String groupId, Optional<String> state, List<Member> members,
     /**
      * @param committed the group's committed offset, empty when it never committed one for this partition
      * @param start     the log's first offset: where a projector without a commit starts (it reads from the earliest)
+     * @param owner     the member the partition is assigned to, if any
      */
-    record PartitionLag(TopicPartition partition, Optional<Long> committed, long start, long end, Optional<String> owner) {
+    record PartitionLag(TopicPartition partition, Optional<Long> committed, long start, long end, Optional<Member> owner) {
         /** Records the projector has yet to process; without a commit, everything still in the log. */
         long lag() {
             return Math.max(0, end - committed.orElse(start));
@@ -57,12 +58,10 @@ record GroupStatus(String groupId, Optional<String> state, List<Member> members,
     static GroupStatus read(Admin admin, String groupId, Collection<String> topics) throws Exception {
         Optional<ConsumerGroupDescription> description = describe(admin, groupId);
         List<Member> members = new ArrayList<>();
-        Map<TopicPartition, String> owners = new HashMap<>();
-        description.ifPresent(d -> d.members().forEach(m -> {
-            members.add(member(m));
-            m.assignment().topicPartitions().forEach(p -> owners.put(p, m.clientId()));
-        }));
+        Map<TopicPartition, Member> owners = new HashMap<>();
+        description.ifPresent(d -> d.members().forEach(m -> members.add(member(m))));
         members.sort(Comparator.comparing(Member::clientId).thenComparing(Member::memberId));
+        members.forEach(m -> m.partitions().forEach(p -> owners.put(p, m)));
 
         Map<TopicPartition, Long> committed = GroupOffsets.committed(admin, groupId);
         Set<TopicPartition> partitions = new TreeSet<>(PARTITION_ORDER);

@@ -83,8 +83,12 @@ final class StatusCommand implements Callable<Integer> {
         } else {
             out.println("projector group " + group.groupId() + ": " + group.state().get() + ", " + group.members().size()
                     + " live member(s)");
-            TextTable members = new TextTable("member", "client id", "host", "partitions");
-            group.members().forEach(m -> members.row(m.memberId(), m.clientId(), m.host(), partitions(m.partitions())));
+            // Member and client ids run past 100 characters: the lag table names members by their number here.
+            TextTable members = new TextTable("#", "member id", "client id", "host", "partitions");
+            for (int i = 0; i < group.members().size(); i++) {
+                GroupStatus.Member m = group.members().get(i);
+                members.row("#" + (i + 1), m.memberId(), m.clientId(), m.host(), partitions(m.partitions()));
+            }
             out.print(members.render());
         }
         out.println();
@@ -92,7 +96,8 @@ final class StatusCommand implements Callable<Integer> {
         if (!group.partitions().isEmpty()) {
             TextTable lag = new TextTable("topic", "partition", "committed", "log end", "lag", "member");
             group.partitions().forEach(p -> lag.row(p.partition().topic(), p.partition().partition(),
-                    p.committed().map(String::valueOf).orElse("-"), p.end(), p.lag(), p.owner().orElse("-")));
+                    p.committed().map(String::valueOf).orElse("-"), p.end(), p.lag(),
+                    p.owner().map(owner -> "#" + (group.members().indexOf(owner) + 1)).orElse("-")));
             out.print(lag.render());
         }
         out.printf("total lag: %,d records%s%n", group.totalLag(), group.hasCommits() ? ""
@@ -145,7 +150,7 @@ final class StatusCommand implements Callable<Integer> {
             partition.put("logStart", p.start());
             partition.put("logEnd", p.end());
             partition.put("lag", p.lag());
-            partition.put("member", p.owner().orElse(null));
+            partition.put("memberId", p.owner().map(GroupStatus.Member::memberId).orElse(null));
             return partition;
         }).toList());
         json.put("totalLag", group.totalLag());

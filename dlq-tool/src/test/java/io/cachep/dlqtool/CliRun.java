@@ -1,17 +1,41 @@
 package io.cachep.dlqtool;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.List;
 import picocli.CommandLine;
 
 /** Runs a dlq-tool command line as {@code bin/dlq-tool} would, with its error handler, capturing out and err. */
 public final class CliRun {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private CliRun() {}
 
     public record Result(int exit, String out, String err) {
         /** For assertion messages: everything the command said. */
         public String both() {
             return "exit " + exit + "\n--- out\n" + out + "--- err\n" + err;
+        }
+
+        /** Standard output as one JSON document ({@code -o json} of a command that prints one). */
+        public JsonNode json() {
+            return parse(out);
+        }
+
+        /** Standard output as JSON Lines ({@code -o json} of a command that lists). */
+        public List<JsonNode> jsonLines() {
+            return out.lines().map(Result::parse).toList();
+        }
+
+        private static JsonNode parse(String text) {
+            try {
+                return JSON.readTree(text);
+            } catch (IOException e) {
+                throw new AssertionError("not JSON: " + text, e);
+            }
         }
     }
 

@@ -7,7 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cachep.dlq.DeadLetter;
 import io.cachep.dlq.DeadLetterHeaders;
+import io.cachep.dlqtool.TestDeployment;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -62,7 +64,7 @@ class DeadLetterDetailsTest {
 
     @Test
     void shouldShowThePayloadAsIndentedJsonTextOrBase64() {
-        byte[] json = DeadLetterFixture.event("renamed", "u-1", "{\"name\":\"n\"}");
+        byte[] json = TestDeployment.event("renamed", "u-1", "{\"name\":\"n\"}", Instant.now());
         assertThat(DeadLetterDetails.payloadText(json)).contains("\"data\" : {").contains("\n");
         assertThat(DeadLetterDetails.payloadText("plain".getBytes(StandardCharsets.UTF_8))).isEqualTo("plain");
         assertThat(DeadLetterDetails.payloadText(NOT_TEXT)).isEqualTo("(not text; base64) " + Base64.getEncoder().encodeToString(NOT_TEXT));

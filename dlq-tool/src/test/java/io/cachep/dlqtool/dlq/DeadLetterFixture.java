@@ -2,6 +2,7 @@ package io.cachep.dlqtool.dlq;
 
 import io.cachep.dlq.DeadLetter;
 import io.cachep.dlq.DeadLetterHeaders;
+import io.cachep.dlqtool.TestDeployment;
 import io.cachep.errors.PoisonEventException;
 import io.cachep.errors.PoisonReason;
 import java.nio.charset.StandardCharsets;
@@ -17,8 +18,6 @@ import org.apache.kafka.common.record.TimestampType;
  * headers of {@link DeadLetterHeaders#addCause}. For tests that need a DLQ without running a projector.
  */
 public final class DeadLetterFixture {
-    public static final long RECORD_TIME = Instant.parse("2026-01-02T03:04:05Z").toEpochMilli();
-
     private DeadLetterFixture() {}
 
     /** What failed and where; build with {@link #of} and the withers. */
@@ -42,14 +41,17 @@ public final class DeadLetterFixture {
             return new Letter(key, value, reason, message, rule, sourceTopic, sourcePartition, sourceOffset, failedAt, headers);
         }
 
-        /** The DLQ record the projector would send (to any partition the producer picks, unless {@code partition}). */
+        /**
+         * The DLQ record the projector would send, to {@code partition} (null: the producer picks). Its timestamp is the
+         * original record's, a second before it failed: recent, so retention leaves it alone.
+         */
         public ProducerRecord<byte[], byte[]> toDlq(String dlqTopic, Integer partition) {
             RecordHeaders headers = new RecordHeaders(originalHeaders.toArray());
             DeadLetterHeaders.addCause(headers, new DeadLetterHeaders.Cause(reason,
                     new PoisonEventException(reason, message, rule, null), sourceTopic, sourcePartition, sourceOffset,
                     failedAt, 1, "it-app", "apply", rule));
-            return new ProducerRecord<>(dlqTopic, partition, RECORD_TIME, key == null ? null : key.getBytes(StandardCharsets.UTF_8),
-                    value, headers);
+            byte[] keyBytes = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
+            return new ProducerRecord<>(dlqTopic, partition, failedAt.toEpochMilli() - 1_000, keyBytes, value, headers);
         }
 
         /** The same record as read back from {@code partition} at {@code offset} of the DLQ. */
@@ -62,14 +64,8 @@ public final class DeadLetterFixture {
 
     /** A structured-mode CloudEvent of {@code type} for {@code subject} that failed with {@code reason}. */
     public static Letter of(String type, String subject, PoisonReason reason, String message) {
-        return new Letter(subject, event(type, subject, "{\"name\":\"secret-" + subject + "\"}"), reason, message, null,
-                "events", 0, 0, Instant.parse("2026-01-02T03:30:00Z"), new RecordHeaders());
-    }
-
-    /** The JSON bytes of a CloudEvent, {@code data} as given. */
-    public static byte[] event(String type, String subject, String data) {
-        return ("{\"specversion\":\"1.0\",\"id\":\"" + type + "-" + subject + "\",\"type\":\"" + type
-                + "\",\"source\":\"/test\",\"subject\":\"" + subject + "\",\"time\":\"2026-01-02T03:04:05Z\""
-                + ",\"entityversion\":1,\"data\":" + data + "}").getBytes(StandardCharsets.UTF_8);
+        Instant failedAt = Instant.parse("2026-01-02T03:30:00Z");
+        return new Letter(subject, TestDeployment.event(type, subject, "{\"name\":\"secret-" + subject + "\"}",
+                failedAt.minusSeconds(1)), reason, message, null, "events", 0, 0, failedAt, new RecordHeaders());
     }
 }
