@@ -29,21 +29,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(DevStackExtension.class)
 class StatusCommandIT {
-    private static final String RULES = """
-            namespace: ${namespace}
-            rules:
-              - name: started
-                topic: ${topic}
-                type: started
-                mutations:
-                  - upsert: { key: "session:{subject}", hash: { device: "{data.device}" } }
-            """;
     private static final Duration DEADLINE = Duration.ofSeconds(90);
 
     @Test
     void shouldSayNoProjectorHasRunAndCountTheWholeLogAsLag(DevStack stack, TestIsolation isolation,
                                                             @TempDir Path dir) throws Exception {
-        TestDeployment deployment = TestDeployment.create(stack, isolation, dir, RULES, 2, 1);
+        TestDeployment deployment = TestDeployment.create(stack, isolation, dir, TestDeployment.SESSION_RULES, 2, 1);
         deployment.send(deployment.event("started", "s-0", "{\"device\":\"ios\"}"),
                 deployment.event("started", "s-1", "{\"device\":\"ios\"}"),
                 deployment.event("started", "s-2", "{\"device\":\"web\"}"));
@@ -68,7 +59,7 @@ class StatusCommandIT {
     @Test
     void shouldShowTheRunningProjectorItsLagAndItsDlqThenNoMembersOnceItStopped(DevStack stack, TestIsolation isolation,
                                                                                 @TempDir Path dir) throws Exception {
-        TestDeployment deployment = TestDeployment.create(stack, isolation, dir, RULES, 2, 1);
+        TestDeployment deployment = TestDeployment.create(stack, isolation, dir, TestDeployment.SESSION_RULES, 2, 1);
         List<RecordMetadata> sent = deployment.send(
                 deployment.event("started", "s-0", "{\"device\":\"ios\"}"),
                 deployment.event("started", "s-1", "{\"device\":\"web\"}"),

@@ -28,6 +28,17 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * dlq-tool at them.
  */
 public final class TestDeployment {
+    /** One rule: events of type {@code started} upsert {@code session:{subject}}; any other type is dead-lettered. */
+    public static final String SESSION_RULES = """
+            namespace: ${namespace}
+            rules:
+              - name: started
+                topic: ${topic}
+                type: started
+                mutations:
+                  - upsert: { key: "session:{subject}", hash: { device: "{data.device}" } }
+            """;
+
     private final DevStack stack;
     private final String topic;
     private final String dlq;

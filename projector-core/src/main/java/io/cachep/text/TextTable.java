@@ -8,9 +8,19 @@ import java.util.List;
 public final class TextTable {
     private final List<String> headers;
     private final List<List<String>> rows = new ArrayList<>();
+    private boolean numbersRight = true;
 
     public TextTable(String... headers) {
         this.headers = List.of(headers);
+    }
+
+    /**
+     * Every cell left-aligned, numbers too: for attribute/value tables, where a value column mixes numbers and text
+     * and right-aligned numbers would sit far from their names.
+     */
+    public TextTable leftAligned() {
+        numbersRight = false;
+        return this;
     }
 
     public TextTable row(Object... cells) {
@@ -30,22 +40,22 @@ public final class TextTable {
             }
         }
         StringBuilder out = new StringBuilder();
-        line(out, headers, widths);
+        line(out, headers, widths, numbersRight);
         StringBuilder rule = new StringBuilder();
         for (int c = 0; c < widths.length; c++) {
             rule.append(c == 0 ? "" : "  ").append("-".repeat(widths[c]));
         }
         out.append(rule).append('\n');
-        rows.forEach(row -> line(out, row, widths));
+        rows.forEach(row -> line(out, row, widths, numbersRight));
         return out.toString();
     }
 
-    private static void line(StringBuilder out, List<String> cells, int[] widths) {
+    private static void line(StringBuilder out, List<String> cells, int[] widths, boolean numbersRight) {
         StringBuilder line = new StringBuilder();
         for (int c = 0; c < cells.size(); c++) {
             String cell = cells.get(c);
             String pad = " ".repeat(widths[c] - cell.length());
-            line.append(c == 0 ? "" : "  ").append(isNumber(cell) ? pad + cell : cell + pad);
+            line.append(c == 0 ? "" : "  ").append(numbersRight && isNumber(cell) ? pad + cell : cell + pad);
         }
         out.append(line.toString().stripTrailing()).append('\n');
     }

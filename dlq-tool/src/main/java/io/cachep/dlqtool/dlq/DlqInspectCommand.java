@@ -87,7 +87,7 @@ public final class DlqInspectCommand implements Callable<Integer> {
     private void printText(PrintWriter out, ProjectorConfig config, DeadLetter letter, DeadLetterRow row) {
         out.println("dead letter " + position + " in " + config.dlqTopic());
         out.println();
-        TextTable attributes = new TextTable("attribute", "value");
+        TextTable attributes = new TextTable("attribute", "value").leftAligned();
         Duration age = Duration.between(row.failedAt(), Instant.now());
         attributes.row("failed at", row.failedAt().truncatedTo(ChronoUnit.MILLIS) + " (" + DurationText.format(age) + " ago)");
         attributes.row("reason", orDash(row.reason()));
@@ -112,13 +112,13 @@ public final class DlqInspectCommand implements Callable<Integer> {
         if (envelope.isEmpty()) {
             out.println("envelope: none readable (the value is not a CloudEvents JSON object and there are no ce_* headers)");
         } else {
-            TextTable table = new TextTable("envelope attribute", "value");
+            TextTable table = new TextTable("envelope attribute", "value").leftAligned();
             envelope.forEach(table::row);
             out.print(table.render());
         }
         out.println();
 
-        TextTable headers = new TextTable("header", "value");
+        TextTable headers = new TextTable("header", "value").leftAligned();
         for (DeadLetterDetails.HeaderValue header : DeadLetterDetails.headers(letter)) {
             headers.row(header.name(), headerCell(letter, header));
         }

@@ -10,6 +10,7 @@ import io.cachep.text.TextTable;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,8 +79,10 @@ public final class DlqStatsCommand implements Callable<Integer> {
         if (stats.total() == 0) {
             return;
         }
-        out.printf("oldest failed %s (%s ago), newest %s (%s ago)%n%n", stats.oldest().orElseThrow(),
-                age(stats.oldest().orElseThrow(), now), stats.newest().orElseThrow(), age(stats.newest().orElseThrow(), now));
+        Instant oldest = stats.oldest().orElseThrow();
+        Instant newest = stats.newest().orElseThrow();
+        out.printf("oldest failed %s (%s ago), newest %s (%s ago)%n%n", oldest.truncatedTo(ChronoUnit.SECONDS),
+                age(oldest, now), newest.truncatedTo(ChronoUnit.SECONDS), age(newest, now));
         table(out, "reason", stats.byReason());
         table(out, "event type", stats.byType());
         table(out, "original topic", stats.byTopic());

@@ -32,22 +32,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(DevStackExtension.class)
 class DlqReadCommandsIT {
-    private static final String RULES = """
-            namespace: ${namespace}
-            rules:
-              - name: started
-                topic: ${topic}
-                type: started
-                mutations:
-                  - upsert: { key: "session:{subject}", hash: { device: "{data.device}" } }
-            """;
 
     private final Instant now = Instant.now();
     private TestDeployment deployment;
 
     @BeforeEach
     void populateTheDlq(DevStack stack, TestIsolation isolation, @TempDir Path dir) throws Exception {
-        deployment = TestDeployment.create(stack, isolation, dir, RULES, 1, 2);
+        deployment = TestDeployment.create(stack, isolation, dir, TestDeployment.SESSION_RULES, 1, 2);
         String dlq = deployment.dlq();
         deployment.send(
                 DeadLetterFixture.of("renamed", "u-0", UNKNOWN_TYPE, "no rule for type renamed")
