@@ -25,7 +25,7 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * and per partition of the projector's topics the committed offset against the log end (the lag). Read-only.
  *
  * @param state         the group state ({@code Stable}, {@code Empty}, ...), or empty when the broker knows no such group
- * @param missingTopics topics the rules read that do not exist
+ * @param missingTopics topics the rules read that do not exist (a deleted topic the group once read is left out)
  */
 record GroupStatus(String groupId, Optional<String> state, List<Member> members, List<PartitionLag> partitions,
                    List<String> missingTopics) {
@@ -64,18 +64,21 @@ record GroupStatus(String groupId, Optional<String> state, List<Member> members,
         members.forEach(m -> m.partitions().forEach(p -> owners.put(p, m)));
 
         Map<TopicPartition, Long> committed = GroupOffsets.committed(admin, groupId);
+        // The rules' topics, and any other the group committed on (a topic the rules no longer read still shows).
+        Set<String> described = new TreeSet<>(topics);
+        committed.keySet().forEach(p -> described.add(p.topic()));
         Set<TopicPartition> partitions = new TreeSet<>(PARTITION_ORDER);
-        partitions.addAll(committed.keySet());
         List<String> missing = new ArrayList<>();
-        Map<String, KafkaFuture<TopicDescription>> described = admin.describeTopics(new TreeSet<>(topics)).topicNameValues();
-        for (Map.Entry<String, KafkaFuture<TopicDescription>> topic : described.entrySet()) {
+        for (Map.Entry<String, KafkaFuture<TopicDescription>> topic : admin.describeTopics(described).topicNameValues().entrySet()) {
             try {
                 topic.getValue().get().partitions().forEach(p -> partitions.add(new TopicPartition(topic.getKey(), p.partition())));
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
                     throw e;
                 }
-                missing.add(topic.getKey());
+                if (topics.contains(topic.getKey())) {
+                    missing.add(topic.getKey());
+                }
             }
         }
         Map<TopicPartition, Long> starts = offsets(admin, partitions, OffsetSpec.earliest());

@@ -57,6 +57,21 @@ class StatusCommandIT {
     }
 
     @Test
+    void shouldReportTopicsThatDoNotExistInsteadOfFailing(DevStack stack, TestIsolation isolation,
+                                                          @TempDir Path dir) throws Exception {
+        TestDeployment deployment = TestDeployment.create(stack, isolation, dir, TestDeployment.SESSION_RULES, 1, 1);
+        String missing = deployment.topic() + "-missing";
+        deployment.writeRules(TestDeployment.SESSION_RULES.replace("${topic}", missing));
+
+        Result status = CliRun.run(new StatusCommand(deployment.env("PROJECTOR_DLQ_TOPIC", deployment.dlq() + "-missing")));
+
+        assertThat(status.exit()).as(status.both()).isZero();
+        assertThat(status.out()).contains("DLQ topic " + deployment.dlq() + "-missing does not exist")
+                .contains("total lag: 0 records");
+        assertThat(status.err()).contains("warning: topic " + missing + " (read by the rules) does not exist");
+    }
+
+    @Test
     void shouldShowTheRunningProjectorItsLagAndItsDlqThenNoMembersOnceItStopped(DevStack stack, TestIsolation isolation,
                                                                                 @TempDir Path dir) throws Exception {
         TestDeployment deployment = TestDeployment.create(stack, isolation, dir, TestDeployment.SESSION_RULES, 2, 1);
