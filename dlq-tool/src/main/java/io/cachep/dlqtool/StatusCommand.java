@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
@@ -118,7 +119,7 @@ final class StatusCommand implements Callable<Integer> {
         if (partitions.isEmpty()) {
             return "-";
         }
-        return partitions.stream().collect(Collectors.groupingBy(TopicPartition::topic, java.util.TreeMap::new,
+        return partitions.stream().collect(Collectors.groupingBy(TopicPartition::topic, TreeMap::new,
                         Collectors.mapping(p -> String.valueOf(p.partition()), Collectors.joining(","))))
                 .entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).collect(Collectors.joining("; "));
     }

@@ -27,15 +27,19 @@ final class DeadLetterDetails {
 
     private DeadLetterDetails() {}
 
-    /** A header's value: UTF-8 text when it is text, base64 otherwise. */
+    /** A header's value: UTF-8 text when it is text, base64 otherwise, null when the header has no value. */
     record HeaderValue(String name, String text, boolean base64) {}
 
     static List<HeaderValue> headers(DeadLetter letter) {
         List<HeaderValue> headers = new ArrayList<>();
         for (Header header : letter.headers()) {
-            Optional<String> text = text(header.value());
-            headers.add(new HeaderValue(header.key(), header.value() == null ? null
-                    : text.orElseGet(() -> Base64.getEncoder().encodeToString(header.value())), text.isEmpty() && header.value() != null));
+            byte[] value = header.value();
+            Optional<String> text = text(value);
+            if (value == null || text.isPresent()) {
+                headers.add(new HeaderValue(header.key(), text.orElse(null), false));
+            } else {
+                headers.add(new HeaderValue(header.key(), Base64.getEncoder().encodeToString(value), true));
+            }
         }
         return headers;
     }
@@ -96,11 +100,13 @@ final class DeadLetterDetails {
      */
     static Map<String, Object> payloadJson(byte[] value) {
         Map<String, Object> payload = new LinkedHashMap<>();
-        Optional<JsonNode> json = value == null ? Optional.empty() : json(value);
-        Optional<String> text = value == null ? Optional.empty() : text(value);
         if (value == null) {
             payload.put("payload", null);
-        } else if (json.isPresent()) {
+            return payload;
+        }
+        Optional<JsonNode> json = json(value);
+        Optional<String> text = text(value);
+        if (json.isPresent()) {
             payload.put("payload", json.get());
             payload.put("payloadEncoding", "json");
         } else if (text.isPresent()) {

@@ -85,7 +85,7 @@ final class DeadLetterScan {
                 }
             }, n -> { });
             if (found[0] == null) {
-                // A transaction marker or an offset compaction removed: the range has no record there.
+                // Offsets inside the range can still hold no record: a transaction marker, or one compaction removed.
                 throw new NoSuchDeadLetterException("no record at " + position + " in DLQ topic " + topic
                         + " (the offset holds no record, e.g. a transaction marker)");
             }

@@ -147,6 +147,15 @@ public final class DlqInspectCommand implements Callable<Integer> {
         }
     }
 
+    /** Headers written by other tools may hold anything: a number when it is one, else the text as it is. */
+    private static Object numberOrText(String text) {
+        try {
+            return Long.valueOf(text);
+        } catch (NumberFormatException notANumber) {
+            return text;
+        }
+    }
+
     private String headerCell(DeadLetter letter, DeadLetterDetails.HeaderValue header) {
         if (DeadLetterDetails.isStackTrace(header.name())) {
             return DeadLetterDetails.stackTraceLines(letter) + " lines" + (stackTrace ? ", below" : " (--stacktrace prints them)");
@@ -163,7 +172,7 @@ public final class DlqInspectCommand implements Callable<Integer> {
         json.putAll(row.json());
         json.put("errorClass", letter.header(DeadLetterHeaders.ERROR_CLASS).orElse(null));
         json.put("rule", letter.rule().orElse(null));
-        json.put("attempts", letter.header(DeadLetterHeaders.ATTEMPTS).map(Integer::valueOf).orElse(null));
+        json.put("attempts", letter.header(DeadLetterHeaders.ATTEMPTS).map(DlqInspectCommand::numberOrText).orElse(null));
         json.put("processor", letter.header(DeadLetterHeaders.PROCESSOR).orElse(null));
         json.put("applicationId", letter.header(DeadLetterHeaders.APPLICATION_ID).orElse(null));
         json.put("recordTimestamp", Instant.ofEpochMilli(letter.timestamp()).toString());
