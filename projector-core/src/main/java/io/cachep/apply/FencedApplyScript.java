@@ -119,7 +119,7 @@ final class FencedApplyScript {
         }
     }
 
-    private static String load(String name) {
+    static String load(String name) {
         try (InputStream in = FencedApplyScript.class.getResourceAsStream(name)) {
             if (in == null) {
                 throw new IllegalStateException(name + " missing from the class path");

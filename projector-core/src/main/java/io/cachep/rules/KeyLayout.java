@@ -1,5 +1,6 @@
 package io.cachep.rules;
 
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -16,6 +17,7 @@ public final class KeyLayout {
     static final String FENCE_SEGMENT = "~fence:";
     static final String TAG_SEGMENT = "~tag:";
     static final String TAG_FLUSH_SEGMENT = "~tagflush:";
+    static final String SHADOW_SEGMENT = "~rebuild";
     /** Keys of rules may not start with this: it marks cachep's own metadata. */
     public static final char RESERVED_PREFIX = '~';
 
@@ -28,6 +30,22 @@ public final class KeyLayout {
         this.namespace = namespace;
     }
 
+    /** A layout under a prefix no rules file can name (see {@link #shadow()}); not validated as a namespace. */
+    private KeyLayout(String prefix, boolean shadow) {
+        this.namespace = prefix;
+    }
+
+    /**
+     * Where rebuild reconstructs this namespace beside the live one: entries at {@code <namespace>:~rebuild:<key>},
+     * fences at {@code <namespace>:~rebuild:~fence:<key>}. These keys are metadata of the live namespace (readers,
+     * verify and the projector never see them), carry the live entry's hash tag (one script promotes an entry on one
+     * Redis Cluster slot), and no rules file can write them ({@code ~} is reserved).
+     */
+    public KeyLayout shadow() {
+        return new KeyLayout(namespace + ':' + SHADOW_SEGMENT, true);
+    }
+
+    /** The namespace (for a {@link #shadow()} layout, its prefix {@code <namespace>:~rebuild}). */
     public String namespace() {
         return namespace;
     }
@@ -56,6 +74,40 @@ public final class KeyLayout {
     /** The pattern that matches every key of the namespace, data and metadata alike. */
     public String scanPattern() {
         return namespace + ":*";
+    }
+
+    /** The pattern that matches every fence of the namespace. */
+    public String fenceScanPattern() {
+        return namespace + ':' + FENCE_SEGMENT + '*';
+    }
+
+    /** The pattern that matches the index and the invalidation marker of every tag of the namespace. */
+    public String tagScanPattern() {
+        return namespace + ":~tag*";
+    }
+
+    /** The rendered key of an entry's data key or fence key in this namespace; empty for any other key. */
+    public Optional<String> renderedKeyOf(String key) {
+        String prefix = namespace + ':';
+        if (!key.startsWith(prefix) || key.length() == prefix.length()) {
+            return Optional.empty();
+        }
+        String rest = key.substring(prefix.length());
+        if (rest.startsWith(FENCE_SEGMENT) && rest.length() > FENCE_SEGMENT.length()) {
+            return Optional.of(rest.substring(FENCE_SEGMENT.length()));
+        }
+        return rest.charAt(0) == RESERVED_PREFIX ? Optional.empty() : Optional.of(rest);
+    }
+
+    /** The rendered tag of a tag's index or invalidation marker in this namespace; empty for any other key. */
+    public Optional<String> renderedTagOf(String key) {
+        for (String segment : new String[] {TAG_SEGMENT, TAG_FLUSH_SEGMENT}) {
+            String prefix = namespace + ':' + segment;
+            if (key.startsWith(prefix) && key.length() > prefix.length()) {
+                return Optional.of(key.substring(prefix.length()));
+            }
+        }
+        return Optional.empty();
     }
 
     /** True for keys that hold cachep's metadata rather than projected data. */

@@ -25,8 +25,13 @@ public final class RuleEngine {
     private final Map<String, List<ProjectionRule>> byTopicAndType = new HashMap<>();
 
     public RuleEngine(ProjectionRules rules) {
+        this(rules, new KeyLayout(rules.namespace()));
+    }
+
+    /** An engine that renders keys under {@code layout} instead of the rules' namespace (rebuild's shadow). */
+    public RuleEngine(ProjectionRules rules, KeyLayout layout) {
         this.rules = rules;
-        this.layout = new KeyLayout(rules.namespace());
+        this.layout = layout;
         for (ProjectionRule rule : rules.rules()) {
             byTopicAndType.computeIfAbsent(rule.topic() + '\u0000' + rule.type(), k -> new ArrayList<>()).add(rule);
         }

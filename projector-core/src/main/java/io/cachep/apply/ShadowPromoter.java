@@ -1,0 +1,128 @@
+package io.cachep.apply;
+
+import io.cachep.rules.EntryKey;
+import io.cachep.rules.KeyLayout;
+import io.cachep.rules.Mutation;
+import io.cachep.rules.TagKey;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScoredValue;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * Moves what rebuild built in the shadow namespace ({@link KeyLayout#shadow()}) into the live namespace, beside the
+ * running projector, without a reader ever seeing an entry regress.
+ *
+ * <ul>
+ *   <li>{@link #readFence}: rebuild reads each live fence first, then catches the shadow up with the log, then calls
+ *       {@link #promote} with what it read: {@code shadow-promote.lua} tells the projector's later writes (kept when
+ *       newer) from what the shadow already covers, and merges the entry cell by cell in one atomic call.</li>
+ *   <li>{@link #promoteTag}: carries a tag over, so a later invalidation by the projector reaches promoted entries:
+ *       the shadow's registrations into the live index, then the latest invalidation (the shadow's, or one the live
+ *       index saw that a registration was late for) replayed through the projector's own fenced path.</li>
+ * </ul>
+ */
+public final class ShadowPromoter {
+    static final String SOURCE = FencedApplyScript.load("shadow-promote.lua");
+    /** The field {@code shadow-promote.lua} sets on a shadow fence it has promoted. */
+    static final String PROMOTED_FIELD = "~promoted";
+    private static final String RULE = "rebuild";
+
+    private final RedisAsyncCommands<String, String> redis;
+    private final Duration tombstoneRetention;
+    private final KeyLayout live;
+    private final KeyLayout shadow;
+    private final RedisApplier liveApplier;
+    private final String promoteSha;
+    private final String tagSha;
+
+    public ShadowPromoter(RedisAsyncCommands<String, String> redis, Duration tombstoneRetention, KeyLayout live) {
+        this.redis = redis;
+        this.tombstoneRetention = tombstoneRetention;
+        this.live = live;
+        this.shadow = live.shadow();
+        this.liveApplier = new RedisApplier(redis, tombstoneRetention, live);
+        this.promoteSha = redis.digest(SOURCE);
+        this.tagSha = redis.digest(FencedApplyScript.TAG_INDEX_SOURCE);
+    }
+
+    /** The live fence of the entry with this rendered key, as it is now (empty when it has none). */
+    public CompletableFuture<Map<String, String>> readFence(String renderedKey) {
+        return redis.hgetall(live.entry(renderedKey).fence()).toCompletableFuture();
+    }
+
+    /**
+     * Promotes one entry: merges its shadow entry into the live one, as of {@code fenceAsRead} (what {@link #readFence}
+     * returned before the shadow last caught up with the log). An entry the shadow lacks is dropped unless the
+     * projector wrote it since.
+     */
+    public CompletableFuture<PromoteOutcome> promote(String renderedKey, Map<String, String> fenceAsRead) {
+        EntryKey liveKey = live.entry(renderedKey);
+        EntryKey shadowKey = shadow.entry(renderedKey);
+        String[] keys = {liveKey.data(), liveKey.fence(), shadowKey.data(), shadowKey.fence()};
+        List<String> args = new ArrayList<>(1 + 2 * fenceAsRead.size());
+        args.add(Long.toString(tombstoneRetention.toMillis()));
+        fenceAsRead.forEach((field, value) -> {
+            args.add(field);
+            args.add(value);
+        });
+        String[] argv = args.toArray(String[]::new);
+        return withReload(SOURCE, () -> redis.<Object>evalsha(promoteSha, ScriptOutputType.VALUE, keys, argv)
+                .toCompletableFuture()).thenApply(PromoteOutcome::fromScript);
+    }
+
+    /** True once {@link #promote} has run for this entry's shadow entry (so a later pass over live keys may skip it). */
+    public CompletableFuture<Boolean> isPromoted(String renderedKey) {
+        return redis.hexists(shadow.entry(renderedKey).fence(), PROMOTED_FIELD).toCompletableFuture();
+    }
+
+    /** Carries the tag with this rendered name over from the shadow (see the class comment). */
+    public CompletableFuture<Void> promoteTag(String renderedTag) {
+        TagKey shadowTag = shadow.tag(renderedTag);
+        TagKey liveTag = live.tag(renderedTag);
+        CompletableFuture<String> shadowMarker = redis.get(shadowTag.flushedAt()).toCompletableFuture();
+        return redis.zrangeWithScores(shadowTag.index(), 0, -1).toCompletableFuture().thenCompose(registered -> {
+            List<CompletableFuture<Long>> missed = new ArrayList<>();
+            for (ScoredValue<String> entry : registered) {
+                long time = (long) entry.getScore();
+                String dataKey = live.entry(shadow.renderedKeyOf(entry.getValue()).orElseThrow()).data();
+                // The live index answers with its invalidation time: one at or after this write's time means the
+                // invalidation ran before the entry was registered here, so it must be replayed for it.
+                missed.add(register(liveTag, time, dataKey).thenApply(marker ->
+                        marker == null || marker.isEmpty() || Long.parseLong(marker) < time ? null : Long.parseLong(marker)));
+            }
+            return CompletableFuture.allOf(missed.toArray(CompletableFuture[]::new)).thenCombine(shadowMarker, (done, marker) -> {
+                long latest = marker == null ? -1 : Long.parseLong(marker);
+                for (CompletableFuture<Long> time : missed) {
+                    Long at = time.join();
+                    latest = at == null ? latest : Math.max(latest, at);
+                }
+                return latest;
+            });
+        }).thenCompose(latest -> latest < 0 ? CompletableFuture.completedFuture(null)
+                : liveApplier.apply(new EventStamp(0, latest), List.of(new Mutation.InvalidateTag(RULE, liveTag)))
+                        .thenApply(outcomes -> null));
+    }
+
+    private CompletableFuture<String> register(TagKey tag, long time, String dataKey) {
+        return withReload(FencedApplyScript.TAG_INDEX_SOURCE, () -> redis.<Object>evalsha(tagSha, ScriptOutputType.VALUE,
+                new String[] {tag.index(), tag.flushedAt()}, "R", Long.toString(time), dataKey).toCompletableFuture()
+                .thenApply(v -> v == null ? null : String.valueOf(v)));
+    }
+
+    /** Runs a script by SHA; after NOSCRIPT (a restart, SCRIPT FLUSH) loads it and runs it again. */
+    private <T> CompletableFuture<T> withReload(String source, Supplier<CompletableFuture<T>> call) {
+        return call.get().exceptionallyCompose(error -> {
+            if (RedisApplier.unwrap(error) instanceof RedisNoScriptException) {
+                return redis.scriptLoad(source).toCompletableFuture().thenCompose(loaded -> call.get());
+            }
+            return CompletableFuture.failedFuture(RedisApplier.unwrap(error));
+        });
+    }
+}
