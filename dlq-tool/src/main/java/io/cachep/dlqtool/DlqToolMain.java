@@ -9,10 +9,10 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "dlq-tool", mixinStandardHelpOptions = true,
         versionProvider = io.cachep.cli.Versions.class,
-        description = "Operate cachep: its configuration, topics, and verify the cache against the log.",
-        subcommands = {ConfigCommand.class, TopicsCommand.class, StatusCommand.class, DlqCommand.class, ReplayCommand.class, ResetGroupCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class},
+        description = "Operate cachep: its configuration, topics, the DLQ, replays, and rebuild and verify the cache against the log.",
+        subcommands = {ConfigCommand.class, TopicsCommand.class, StatusCommand.class, DlqCommand.class, ReplayCommand.class, ResetGroupCommand.class, RebuildCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:ok", "1:failed", "2:usage or configuration error", "3:partial, or (verify) divergent"})
+        exitCodeList = {"0:ok", "1:failed", "2:usage or configuration error", "3:partial: (verify) divergent, (rebuild) from partial history"})
 public final class DlqToolMain {
     public static void main(String[] args) {
         CommandLine commandLine = ErrorHandler.configure(new CommandLine(new DlqToolMain()));

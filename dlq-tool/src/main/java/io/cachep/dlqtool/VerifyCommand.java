@@ -7,12 +7,10 @@ import io.cachep.cli.OutputFormat;
 import io.cachep.config.ProjectorConfig;
 import io.cachep.config.cli.ConfigOptions;
 import io.cachep.log.LogReader;
-import io.cachep.log.LoggedEvents;
 import io.cachep.rules.ProjectionRules;
 import io.cachep.rules.RuleEngine;
 import io.cachep.rules.reference.Divergence;
 import io.cachep.rules.reference.EntrySnapshot;
-import io.cachep.rules.reference.ReferenceProjection;
 import io.cachep.rules.reference.ReferenceProjection.LoggedEvent;
 import io.cachep.rulesfile.RulesFileLoader;
 import io.cachep.text.TextTable;
@@ -20,13 +18,11 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.PrintWriter;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -86,21 +82,13 @@ final class VerifyCommand implements Callable<Integer> {
         }
         RuleEngine engine = new RuleEngine(rules);
 
-        List<LoggedEvent> log = new ArrayList<>();
-        long records;
+        LogModel.Projected projected;
         try (LogReader reader = new LogReader(config.kafkaClientProperties())) {
-            Map<TopicPartition, Long> ends = reader.endOffsets(rules.topics());
-            Progress progress = new Progress(err, "reading the log", reader.count(ends));
-            LoggedEvents events = new LoggedEvents();
-            long[] read = {0};
-            reader.readUpTo(ends, record -> events.of(record).ifPresent(log::add), n -> {
-                read[0] = n;
-                progress.update(n);
-            });
-            progress.finish(read[0]);
-            records = read[0];
+            projected = LogModel.read(reader, reader.endOffsets(rules.topics()), engine, err);
         }
-        Map<String, EntrySnapshot> expected = new ReferenceProjection(engine).project(log, Instant.now().toEpochMilli());
+        List<LoggedEvent> log = projected.log();
+        long records = projected.records();
+        Map<String, EntrySnapshot> expected = projected.expected();
         List<Divergence> divergences;
         RedisClient client = Connections.redis(config);
         try (StatefulRedisConnection<String, String> redis = client.connect()) {

@@ -1,0 +1,48 @@
+package io.cachep.dlqtool.rebuild;
+
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiConsumer;
+
+/**
+ * SCAN in batches, resumable: each batch comes with the cursor after it, which a checkpoint can store and a later run
+ * can continue from (SCAN returns every key present for the whole scan, across connections and restarts of the scan).
+ */
+final class KeyScan {
+    private KeyScan() {}
+
+    /**
+     * Hands {@code each} the keys matching {@code pattern} from {@code cursor} on, in batches of about {@code size}
+     * keys (fewer at the end), with the cursor to resume from after that batch ({@code "0"} once the scan is done).
+     */
+    static void batches(RedisCommands<String, String> redis, String pattern, String cursor, int size,
+                        BiConsumer<List<String>, String> each) {
+        ScanArgs args = ScanArgs.Builder.matches(pattern).limit(size);
+        ScanCursor at = ScanCursor.of(cursor);
+        List<String> batch = new ArrayList<>();
+        while (true) {
+            KeyScanCursor<String> page = redis.scan(at, args);
+            batch.addAll(page.getKeys());
+            if (page.isFinished()) {
+                each.accept(batch, "0");
+                return;
+            }
+            if (batch.size() >= size) {
+                each.accept(batch, page.getCursor());
+                batch = new ArrayList<>();
+            }
+            at = page;
+        }
+    }
+
+    /** How many keys match (a progress bar's total). */
+    static long count(RedisCommands<String, String> redis, String pattern) {
+        long[] count = {0};
+        batches(redis, pattern, "0", 1000, (keys, next) -> count[0] += keys.size());
+        return count[0];
+    }
+}
