@@ -54,7 +54,7 @@ class ReadmeExamplesIT {
     @Test
     void shouldRunEveryExampleTheReadmeShows() throws Exception {
         assertThat(ReadmeExamplesTest.exampleFiles()).extracting(f -> f.getFileName().toString())
-                .as("every example has a test here").containsExactly("dlq-triage.sh", "json-output.sh");
+                .as("every example has a test here").containsExactly("dlq-triage.sh", "json-output.sh", "rule-was-wrong.sh");
     }
 
     @Test
@@ -95,10 +95,31 @@ class ReadmeExamplesIT {
         assertThat(lines.get(4).get("envelope").get("subject").asText()).isEqualTo("u-0");
     }
 
+    @Test
+    void shouldRebuildWithTheFixedRulesAsTheRunbookSays() throws Exception {
+        // The rule was wrong: sessions lacked their source. The fixed rules are deployed to the projector first.
+        projector.close();
+        deployment.writeRules(TestDeployment.SESSION_RULES.replace("hash: { device: \"{data.device}\" }",
+                "hash: { device: \"{data.device}\", source: \"{source}\" }"));
+        projector = deployment.projector();
+        projector.start();
+
+        Script rebuild = run("rule-was-wrong.sh", "NAMESPACE", deployment.namespace());
+
+        assertThat(rebuild.out())
+                .containsPattern("would promote \\(missing or different\\)\\s+1")
+                .containsPattern("promote\\s+" + deployment.namespace() + ":session:\\{s-0\\}\\s+DIFFERENT_VALUE")
+                .contains("dry run: nothing written")
+                .containsPattern("records the projector dead-letters \\(skipped\\)\\s+2")
+                .containsPattern("promoted\\s+1\n")
+                .contains("REBUILT: " + deployment.namespace() + " reflects the log under the current rules")
+                .contains("EQUAL: Redis holds exactly what the log implies");
+    }
+
     record Script(String out, String err) {}
 
     /** Runs an example with bash's strict mode, so any command that fails fails the example. */
-    private Script run(String example) throws Exception {
+    private Script run(String example, String... environment) throws Exception {
         Path root = ReadmeExamplesTest.ROOT.toAbsolutePath().normalize();
         Path out = dir.resolve(example + ".out");
         Path err = dir.resolve(example + ".err");
@@ -107,6 +128,9 @@ class ReadmeExamplesIT {
         builder.environment().keySet().removeIf(name -> name.startsWith("PROJECTOR_") || name.startsWith("CACHEP_"));
         builder.environment().putAll(deployment.env());
         builder.environment().put("CACHEP_NO_BUILD", "1"); // the jar was packaged before the integration tests
+        for (int i = 0; i < environment.length; i += 2) {
+            builder.environment().put(environment[i], environment[i + 1]);
+        }
         Process process = builder.start();
         boolean exited = process.waitFor(SCRIPT_DEADLINE.toSeconds(), TimeUnit.SECONDS);
         if (!exited) {

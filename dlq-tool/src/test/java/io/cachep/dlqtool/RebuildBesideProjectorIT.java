@@ -2,20 +2,14 @@ package io.cachep.dlqtool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cachep.config.ConfigLoader;
-import io.cachep.config.ProjectorConfig;
 import io.cachep.devstack.DevStack;
 import io.cachep.devstack.junit.DevStackExtension;
 import io.cachep.devstack.junit.TestIsolation;
 import io.cachep.projector.ProjectorApp;
 import io.cachep.rules.KeyLayout;
-import io.cachep.rulesfile.RulesFileLoader;
-import io.cachep.topics.TopicSetup;
-import io.cachep.topics.TopicSpec;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +17,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -91,15 +84,9 @@ class RebuildBesideProjectorIT {
     void shouldRebuildBesideARunningProjectorWithoutAReaderSeeingARegression(DevStack stack, TestIsolation isolation,
                                                                             @TempDir Path dir) throws Exception {
         assertThat(WRONG_RULES).contains("label:").contains("legacy:");
-        String topic = isolation.topic("events");
-        String namespace = isolation.keyPrefix();
-        TopicSetup.apply(Map.of("bootstrap.servers", stack.bootstrapServers()), List.of(
-                new TopicSpec(topic, 3, (short) 1, Map.of()), new TopicSpec(isolation.topic("dlq"), 1, (short) 1, Map.of())));
-        Path rules = Files.writeString(dir.resolve("rules.yaml"), WRONG_RULES.replace("${namespace}", namespace).replace("${topic}", topic));
-        Map<String, String> env = Map.of("PROJECTOR_KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers(),
-                "PROJECTOR_REDIS_URI", stack.redisUri(), "PROJECTOR_RULES_FILE", rules.toString(),
-                "PROJECTOR_APPLICATION_ID", isolation.applicationId(), "PROJECTOR_DLQ_TOPIC", isolation.topic("dlq"),
-                "PROJECTOR_HTTP_PORT", "0");
+        TestDeployment deployment = TestDeployment.create(stack, isolation, dir, WRONG_RULES, 3, 1);
+        String namespace = deployment.namespace();
+        Map<String, String> env = deployment.env();
         KeyLayout live = new KeyLayout(namespace);
 
         RedisClient client = RedisClient.create(stack.redisUri());
@@ -107,18 +94,18 @@ class RebuildBesideProjectorIT {
              KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", stack.bootstrapServers()),
                      new StringSerializer(), new ByteArraySerializer())) {
             RedisCommands<String, String> redis = connection.sync();
-            Traffic traffic = new Traffic(producer, topic, new Random());
+            Traffic traffic = new Traffic(producer, deployment.topic(), new Random());
             for (int i = 0; i < 1500; i++) {
                 traffic.sendOne();
             }
-            try (ProjectorApp wrong = projector(env)) {
+            try (ProjectorApp wrong = deployment.projector()) {
                 wrong.start();
                 Awaitility.await().atMost(CATCH_UP).until(() -> handled(wrong) >= traffic.sent.get());
             }
             assertThat(redis.exists(live.entry("legacy:{i-1}").data())).as("the wrong rule wrote its stray key").isOne();
 
             // The fix is deployed, then Redis loses data.
-            Files.writeString(rules, FIXED_RULES.replace("${namespace}", namespace).replace("${topic}", topic));
+            deployment.writeRules(FIXED_RULES);
             for (int i = 0; i < ITEMS; i += 5) {
                 redis.del(live.entry("item:{i-" + i + "}").data(), live.entry("item:{i-" + i + "}").fence());
             }
@@ -128,7 +115,7 @@ class RebuildBesideProjectorIT {
             redis.del(live.tag("tenant:{t-0}").index());
             redis.set(live.entry("ghost:{g-1}").data(), "written by hand");
 
-            try (ProjectorApp fixed = projector(env)) {
+            try (ProjectorApp fixed = deployment.projector()) {
                 fixed.start();
                 Reader reader = new Reader(client.connect().sync(), live, traffic.removed);
                 Thread producing = new Thread(traffic, "traffic");
@@ -140,20 +127,20 @@ class RebuildBesideProjectorIT {
 
                 long readsBefore = reader.reads.get();
                 long appliedBefore = handled(fixed);
-                CommandRun rebuilt = rebuild(env, namespace);
+                CliRun.Result rebuilt = rebuild(env, namespace);
                 long readsDuring = reader.reads.get() - readsBefore;
                 long appliedDuring = handled(fixed) - appliedBefore;
 
                 traffic.stop();
                 producing.join();
-                assertThat(rebuilt.exit()).as(rebuilt.all()).isZero();
-                CommandRun verified = awaitEqual(env); // the projector catches up with the last events
+                assertThat(rebuilt.exit()).as(rebuilt.both()).isZero();
+                CliRun.Result verified = awaitEqual(env); // the projector catches up with the last events
                 reader.stop();
                 reading.join();
 
                 assertThat(reader.violations).as("reads that went backwards or lost an entry").isEmpty();
-                assertThat(verified.exit()).as(verified.all()).isZero();
-                assertThat(rebuilt.out()).as(rebuilt.all()).containsPattern("promoted\\s+[1-9]")
+                assertThat(verified.exit()).as(verified.both()).isZero();
+                assertThat(rebuilt.out()).as(rebuilt.both()).containsPattern("promoted\\s+[1-9]")
                         .containsPattern("dropped \\(the log does not imply them\\)\\s+[1-9]");
                 assertThat(readsDuring).as("reads while the rebuild ran").isGreaterThan(100);
                 assertThat(appliedDuring).as("events the projector applied while the rebuild ran").isPositive();
@@ -162,8 +149,8 @@ class RebuildBesideProjectorIT {
 
                 // The tag index the rebuild restored: an invalidation now reaches every item of the tenant.
                 traffic.flushTenant("t-0");
-                CommandRun flushed = awaitEqual(env);
-                assertThat(flushed.exit()).as(flushed.all()).isZero();
+                CliRun.Result flushed = awaitEqual(env);
+                assertThat(flushed.exit()).as(flushed.both()).isZero();
                 assertThat(redis.exists(live.entry("item:{i-0}").data(), live.entry("item:{i-3}").data())).isZero();
             }
         } finally {
@@ -172,24 +159,19 @@ class RebuildBesideProjectorIT {
     }
 
     /** Runs verify until it reports equal or the deadline passes; the last run either way. */
-    private static CommandRun awaitEqual(Map<String, String> env) {
-        CommandRun[] last = new CommandRun[1];
+    private static CliRun.Result awaitEqual(Map<String, String> env) {
+        CliRun.Result[] last = new CliRun.Result[1];
         try {
             Awaitility.await().atMost(CATCH_UP).pollInterval(Duration.ofSeconds(1))
-                    .until(() -> (last[0] = CommandRun.of(new VerifyCommand(env))).exit() == 0);
+                    .until(() -> (last[0] = CliRun.run(new VerifyCommand(env))).exit() == 0);
         } catch (ConditionTimeoutException e) {
             // reported by the caller's assertion on the last run
         }
         return last[0];
     }
 
-    private static CommandRun rebuild(Map<String, String> env, String namespace) {
-        return CommandRun.of(new RebuildCommand(env), "--namespace", namespace, "--execute");
-    }
-
-    private static ProjectorApp projector(Map<String, String> env) throws Exception {
-        ProjectorConfig config = new ConfigLoader(env).load(Optional.empty(), Map.of());
-        return ProjectorApp.create(config, RulesFileLoader.load(config.rulesFile()));
+    private static CliRun.Result rebuild(Map<String, String> env, String namespace) {
+        return CliRun.run(new RebuildCommand(env), "--namespace", namespace, "--execute");
     }
 
     /** Events the projector has handled, whatever the outcome. */

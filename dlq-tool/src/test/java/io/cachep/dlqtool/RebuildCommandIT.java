@@ -3,7 +3,6 @@ package io.cachep.dlqtool;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cachep.apply.EventStamp;
 import io.cachep.apply.RedisApplier;
 import io.cachep.apply.RedisSnapshots;
@@ -126,8 +125,8 @@ class RebuildCommandIT {
         redis.hset(live.entry("session:{s-11}").data(), "device", "tampered");
         redis.set(live.entry("ghost:{g-1}").data(), "written by hand");
 
-        CommandRun dryRun = rebuild(env);
-        assertThat(dryRun.exit()).as(dryRun.all()).isZero();
+        CliRun.Result dryRun = rebuild(env);
+        assertThat(dryRun.exit()).as(dryRun.both()).isZero();
         assertThat(dryRun.out()).contains(topic).contains("delete").containsPattern("records\\s*\n")
                 .containsPattern("log records\\s+25").containsPattern("entries the log implies\\s+25")
                 .containsPattern("would promote \\(missing or different\\)\\s+2")
@@ -139,14 +138,14 @@ class RebuildCommandIT {
         assertThat(redis.keys(namespace + ":~rebuild*")).isEmpty();
         assertThat(redis.exists(live.entry("ghost:{g-1}").data())).isOne();
 
-        JsonNode json = new ObjectMapper().readTree(rebuild(env, "-o", "json").out());
+        JsonNode json = rebuild(env, "-o", "json").json();
         assertThat(json.get("executed").asBoolean()).isFalse();
         assertThat(json.get("wouldPromote").asLong()).isEqualTo(2);
         assertThat(json.get("wouldDrop").asLong()).isEqualTo(1);
         assertThat(json.get("topics").get(0).get("topic").asText()).isEqualTo(topic);
 
-        CommandRun rebuilt = rebuild(env, "--execute");
-        assertThat(rebuilt.exit()).as(rebuilt.all()).isZero();
+        CliRun.Result rebuilt = rebuild(env, "--execute");
+        assertThat(rebuilt.exit()).as(rebuilt.both()).isZero();
         assertThat(rebuilt.out()).contains("REBUILT: " + namespace + " reflects the log under the current rules")
                 // 20 sessions (5 of them tombstones) and 10 users' session sets
                 .containsPattern("entries built in the shadow\\s+30").containsPattern("promoted\\s+2\n")
@@ -154,9 +153,9 @@ class RebuildCommandIT {
         assertThat(rebuilt.err()).contains("building the shadow").contains("promoting entries");
         assertThat(redis.keys(namespace + ":~rebuild*")).as("the shadow is removed").isEmpty();
         assertThat(RedisSnapshots.read(redis, live)).isEqualTo(model(engine, log));
-        assertThat(CommandRun.of(new VerifyCommand(env)).exit()).isZero();
+        assertThat(CliRun.run(new VerifyCommand(env)).exit()).isZero();
 
-        JsonNode again = new ObjectMapper().readTree(rebuild(env, "--execute", "-o", "json").out());
+        JsonNode again = rebuild(env, "--execute", "-o", "json").json();
         assertThat(again.get("counts").get("promoted").asLong()).as("a second rebuild finds nothing to do").isZero();
         assertThat(again.get("counts").get("unchanged").asLong()).isEqualTo(30);
     }
@@ -168,28 +167,28 @@ class RebuildCommandIT {
         KeyLayout live = new KeyLayout(namespace);
         redis.set(live.entry("ghost:{g-1}").data(), "written by hand"); // Redis lost everything else
 
-        CommandRun killedInBuild = rebuild(env, interruptAt("BUILD", 2), "--execute");
-        assertThat(killedInBuild.exit()).as(killedInBuild.all()).isEqualTo(1);
+        CliRun.Result killedInBuild = rebuild(env, interruptAt("BUILD", 2), "--execute");
+        assertThat(killedInBuild.exit()).as(killedInBuild.both()).isEqualTo(1);
         assertThat(killedInBuild.err()).contains("rebuild failed: interrupted by the test");
         assertThat(redis.hget(RebuildCheckpoint.key(live.shadow()), "phase")).isEqualTo("BUILD");
 
-        CommandRun killedInPromote = rebuild(env, interruptAt("PROMOTE", 2), "--execute");
-        assertThat(killedInPromote.exit()).as(killedInPromote.all()).isEqualTo(1);
+        CliRun.Result killedInPromote = rebuild(env, interruptAt("PROMOTE", 2), "--execute");
+        assertThat(killedInPromote.exit()).as(killedInPromote.both()).isEqualTo(1);
         assertThat(killedInPromote.err()).contains("resuming the rebuild started at");
         long total = log.size();
         assertThat(shadowRecordsRead(killedInPromote.err())).as("the second run read only what the first had not")
                 .isPositive().isLessThan(total);
         assertThat(redis.hget(RebuildCheckpoint.key(live.shadow()), "phase")).isEqualTo("PROMOTE");
 
-        CommandRun finished = rebuild(env, "--execute");
-        assertThat(finished.exit()).as(finished.all()).isZero();
+        CliRun.Result finished = rebuild(env, "--execute");
+        assertThat(finished.exit()).as(finished.both()).isZero();
         assertThat(finished.err()).contains("resuming the rebuild started at").doesNotContain("building the shadow");
         assertThat(finished.out()).contains("(resumed an interrupted run)").containsPattern("log records read into the shadow\\s+" + total)
                 .containsPattern("dropped \\(the log does not imply them\\)\\s+1");
         RuleEngine engine = new RuleEngine(RulesFileLoader.load(Path.of(env.get("PROJECTOR_RULES_FILE"))));
         assertThat(RedisSnapshots.read(redis, live)).isEqualTo(model(engine, log));
         assertThat(redis.keys(namespace + ":~rebuild*")).isEmpty();
-        assertThat(CommandRun.of(new VerifyCommand(env)).exit()).isZero();
+        assertThat(CliRun.run(new VerifyCommand(env)).exit()).isZero();
     }
 
     @Test
@@ -200,15 +199,15 @@ class RebuildCommandIT {
             admin.deleteRecords(Map.of(new TopicPartition(topic, 0), RecordsToDelete.beforeOffset(3))).all().get();
         }
 
-        CommandRun refused = rebuild(env, "--execute");
-        assertThat(refused.exit()).as(refused.all()).isEqualTo(1);
+        CliRun.Result refused = rebuild(env, "--execute");
+        assertThat(refused.exit()).as(refused.both()).isEqualTo(1);
         assertThat(refused.err()).contains("refusing: topic " + topic + " no longer holds its start (partition@first offset: 0@3)")
                 .contains("--allow-partial-history");
         assertThat(refused.out()).contains("REFUSED");
         assertThat(redis.keys(namespace + ":*")).as("nothing written").isEmpty();
 
-        CommandRun partial = rebuild(env, "--execute", "--allow-partial-history");
-        assertThat(partial.exit()).as(partial.all()).isEqualTo(3);
+        CliRun.Result partial = rebuild(env, "--execute", "--allow-partial-history");
+        assertThat(partial.exit()).as(partial.both()).isEqualTo(3);
         assertThat(partial.err()).contains("warning: topic " + topic + " no longer holds its start");
         assertThat(partial.out()).contains("REBUILT FROM PARTIAL HISTORY").containsPattern("log records read into the shadow\\s+7");
     }
@@ -218,15 +217,15 @@ class RebuildCommandIT {
         Map<String, String> env = setUp(dir, RULES, Map.of("cleanup.policy", "compact"));
         produceSessions(5, 1);
 
-        CommandRun refused = rebuild(env);
-        assertThat(refused.exit()).as(refused.all()).isEqualTo(1);
+        CliRun.Result refused = rebuild(env);
+        assertThat(refused.exit()).as(refused.both()).isEqualTo(1);
         assertThat(refused.err()).contains("refusing: topic " + topic + " is compacted")
                 .contains("rule 'started' maintains members (set-add)").contains("rule 'ended' maintains members (set-remove)")
                 .contains("only whole-entry rules (upsert, delete) rebuild exactly from a compacted topic");
 
         Files.writeString(Path.of(env.get("PROJECTOR_RULES_FILE")), rules(WHOLE_ENTRY_RULES));
-        CommandRun allowed = rebuild(env);
-        assertThat(allowed.exit()).as(allowed.all()).isZero();
+        CliRun.Result allowed = rebuild(env);
+        assertThat(allowed.exit()).as(allowed.both()).isZero();
         assertThat(allowed.err()).contains("note: topic " + topic + " is compacted").contains("rebuild exactly");
         assertThat(allowed.out()).contains("compact").contains("dry run: nothing written");
     }
@@ -236,8 +235,8 @@ class RebuildCommandIT {
         Map<String, String> env = setUp(dir, RULES, Map.of());
         produceSessions(3, 0);
         try (RebuildLease held = RebuildLease.acquire(redis, new KeyLayout(namespace).shadow())) {
-            CommandRun refused = rebuild(env, "--execute");
-            assertThat(refused.exit()).as(refused.all()).isEqualTo(1);
+            CliRun.Result refused = rebuild(env, "--execute");
+            assertThat(refused.exit()).as(refused.both()).isEqualTo(1);
             assertThat(refused.err()).contains("another rebuild of this namespace is running");
         }
         assertThat(rebuild(env, "--execute").exit()).isZero();
@@ -281,16 +280,16 @@ class RebuildCommandIT {
         return new LoggedEvent(topic, event);
     }
 
-    private CommandRun rebuild(Map<String, String> env, String... args) {
+    private CliRun.Result rebuild(Map<String, String> env, String... args) {
         return rebuild(env, () -> {}, args);
     }
 
-    private CommandRun rebuild(Map<String, String> env, Runnable afterCheckpoint, String... args) {
+    private CliRun.Result rebuild(Map<String, String> env, Runnable afterCheckpoint, String... args) {
         RebuildCommand command = new RebuildCommand(env);
         command.afterCheckpoint = afterCheckpoint;
         List<String> all = new ArrayList<>(List.of("--namespace", namespace));
         all.addAll(List.of(args));
-        return CommandRun.of(command, all.toArray(String[]::new));
+        return CliRun.run(command, all.toArray(String[]::new));
     }
 
     /** Fails the run, as a kill would stop it, at the n-th checkpoint saved in the phase. */

@@ -2,31 +2,28 @@ package io.cachep.dlqtool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** rebuild's usage errors: exit 2 and one line naming the problem, before it touches Kafka or Redis. */
 class RebuildCommandTest {
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final StringBuilder out = new StringBuilder();
+    private final StringBuilder err = new StringBuilder();
 
     private int run(Map<String, String> env, String... args) {
-        CommandLine cli = ErrorHandler.configure(new CommandLine(new RebuildCommand(env)));
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return cli.execute(args);
+        CliRun.Result result = CliRun.run(new RebuildCommand(env), args);
+        out.append(result.out());
+        err.append(result.err());
+        return result.exit();
     }
 
     @Test
     void shouldDemandTheNamespaceOutLoud() {
         assertThat(run(Map.of())).isEqualTo(2);
-        assertThat(err.toString()).contains("Missing required option: '--namespace=N'");
+        assertThat(err.toString()).contains("Missing required option: '--namespace=N'").contains("See 'rebuild --help'");
     }
 
     @Test
