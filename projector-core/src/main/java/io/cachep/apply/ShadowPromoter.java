@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -50,6 +51,15 @@ public final class ShadowPromoter {
         this.liveApplier = new RedisApplier(redis, tombstoneRetention, live);
         this.promoteSha = redis.digest(SOURCE);
         this.tagSha = redis.digest(FencedApplyScript.TAG_INDEX_SOURCE);
+        // Loaded up front, so a first batch of promotes is not all answered NOSCRIPT and sent again.
+        try {
+            redis.scriptLoad(SOURCE).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // Redis unreachable now: the NOSCRIPT path loads the script when it is back.
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** The live fence of the entry with this rendered key, as it is now (empty when it has none). */

@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -71,7 +72,7 @@ public final class Rebuild {
                 }
                 case PROMOTE -> {
                     Progress progress = new Progress(err, "promoting entries", promotion.shadowEntryCount());
-                    scanned(progress, (at, step) -> promotion.shadowEntries(at, step));
+                    scanned(progress, promotion::shadowEntries);
                     next(Phase.DROP);
                 }
                 case DROP -> {
@@ -105,7 +106,7 @@ public final class Rebuild {
     }
 
     private interface Pass {
-        void run(String cursor, java.util.function.BiConsumer<Integer, String> afterBatch);
+        void run(String cursor, BiConsumer<Integer, String> afterBatch);
     }
 
     private void next(Phase phase) {
