@@ -3,19 +3,21 @@ package io.cachep.apply;
 import io.cachep.rules.EntryKey;
 import io.cachep.rules.Mutation;
 import io.cachep.rules.Mutation.MemberOperation;
+import io.cachep.rules.TagKey;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The Lua scripts ({@code fenced-apply.lua}, {@code tag-index.lua}) and the encoding of a group of entry operations
- * into the KEYS and ARGV of one fenced-apply call.
+ * The Lua scripts ({@code fenced-apply.lua}, {@code tag-index.lua}) and the encoding of a batch of events' entry
+ * operations into the KEYS and ARGV of one fenced-apply call.
  */
 final class FencedApplyScript {
     static final String SOURCE = load("fenced-apply.lua");
@@ -23,22 +25,78 @@ final class FencedApplyScript {
 
     private FencedApplyScript() {}
 
-    /** KEYS and ARGV for one call: operations of one event on entries that share a hash tag. */
-    record Call(String[] keys, String[] args) {}
+    /** KEYS and ARGV for one call. */
+    record Call(String[] keys, String[] args, int events) {}
 
-    /** Builds a call; each entry's keys appear once however many operations touch it. */
-    static final class Builder {
-        private final Map<String, Integer> entryIndex = new LinkedHashMap<>();
+    /**
+     * Builds one call: several events, each with its operations, applied by the script in the order added as if each
+     * had a call of its own. Each key appears once however many operations and events touch it.
+     */
+    static final class Batch {
+        private final Map<String, Integer> pairIndex = new HashMap<>();
         private final List<String> keys = new ArrayList<>();
         private final List<String> args = new ArrayList<>();
+        private int events;
+        private int opCountAt = -1;
+        private int ops;
 
-        Builder(EventStamp stamp, Duration tombstoneRetention) {
-            args.add(Long.toString(stamp.version()));
+        Batch(Duration tombstoneRetention) {
             args.add(Long.toString(tombstoneRetention.toMillis()));
-            args.add(Long.toString(stamp.timeMillis()));
+            args.add("0"); // the number of events, set by build()
         }
 
-        Builder add(Mutation.EntryMutation mutation) {
+        boolean isEmpty() {
+            return events == 0;
+        }
+
+        int events() {
+            return events;
+        }
+
+        /**
+         * Adds an event's entry mutations (in order), then the registration of every tagged write under its tags.
+         * The script answers one outcome per entry mutation.
+         */
+        Batch add(EventStamp stamp, List<Mutation.EntryMutation> mutations) {
+            startEvent(stamp);
+            mutations.forEach(this::add);
+            for (Mutation.EntryMutation mutation : mutations) {
+                for (TagKey tag : mutation.tags()) {
+                    op("R", mutation.key()).add(Integer.toString(pair(tag.index(), tag.flushedAt())));
+                }
+            }
+            return endEvent();
+        }
+
+        /** An event of a tag invalidation reaching these entries: drop their content unless a write is newer. */
+        Batch flush(EventStamp stamp, List<EntryKey> entries, long flushTimeMillis) {
+            startEvent(stamp);
+            for (EntryKey entry : entries) {
+                op("F", entry).add(Long.toString(flushTimeMillis));
+            }
+            return endEvent();
+        }
+
+        Call build() {
+            args.set(1, Integer.toString(events));
+            return new Call(keys.toArray(String[]::new), args.toArray(String[]::new), events);
+        }
+
+        private void startEvent(EventStamp stamp) {
+            args.add(Long.toString(stamp.version()));
+            args.add(Long.toString(stamp.timeMillis()));
+            opCountAt = args.size();
+            args.add("0");
+            ops = 0;
+        }
+
+        private Batch endEvent() {
+            args.set(opCountAt, Integer.toString(ops));
+            events++;
+            return this;
+        }
+
+        private void add(Mutation.EntryMutation mutation) {
             if (mutation instanceof Mutation.Upsert u && u.hash() != null) {
                 op("UH", u.key()).add(Long.toString(u.expireAtMillis()));
                 fields(u.hash());
@@ -66,17 +124,6 @@ final class FencedApplyScript {
             } else {
                 member((Mutation.MemberWrite) mutation);
             }
-            return this;
-        }
-
-        /** A tag invalidation reaching this entry: drop its content unless a write is newer than {@code flushTime}. */
-        Builder flush(EntryKey key, long flushTimeMillis) {
-            op("F", key).add(Long.toString(flushTimeMillis));
-            return this;
-        }
-
-        Call build() {
-            return new Call(keys.toArray(String[]::new), args.toArray(String[]::new));
         }
 
         private void member(Mutation.MemberWrite w) {
@@ -98,16 +145,22 @@ final class FencedApplyScript {
         }
 
         private List<String> op(String code, EntryKey key) {
-            Integer index = entryIndex.get(key.data());
-            if (index == null) {
-                keys.add(key.data());
-                keys.add(key.fence());
-                index = entryIndex.size() + 1;
-                entryIndex.put(key.data(), index);
-            }
             args.add(code);
-            args.add(Integer.toString(index));
+            args.add(Integer.toString(pair(key.data(), key.fence())));
+            ops++;
             return args;
+        }
+
+        /** The number of a key pair (entry and fence, or tag index and marker), adding it on first use. */
+        private int pair(String first, String second) {
+            Integer index = pairIndex.get(first);
+            if (index == null) {
+                keys.add(first);
+                keys.add(second);
+                index = pairIndex.size() + 1;
+                pairIndex.put(first, index);
+            }
+            return index;
         }
 
         private void fields(Map<String, String> fields) {

@@ -4,6 +4,7 @@ import io.cachep.rules.EntryKey;
 import io.cachep.rules.KeyLayout;
 import io.cachep.rules.Mutation;
 import io.cachep.rules.TagKey;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
@@ -18,24 +19,27 @@ import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 
 /**
- * Applies the mutations of one event to Redis through the version-fenced Lua script.
+ * Applies events' mutations to Redis through the version-fenced Lua script.
  *
  * <ul>
- *   <li>Entry mutations that share a hash tag go in one atomic call; mutations on other hash tags are separate
- *       calls, each fenced on its own, so a retry after a partial failure is safe.</li>
- *   <li>Then each tagged write registers its key in the tag's index (a call on the tag's slot); if the tag was
- *       invalidated at or after this event's time, the entry is invalidated too.</li>
- *   <li>{@code invalidate-tag} records the invalidation on the tag's slot, invalidates every registered entry on its
- *       own slot, and only then forgets the registrations, so a crash in between is repaired by the retry.</li>
+ *   <li>An event's entry mutations, and the registration of its tagged writes under their tags, go in one atomic
+ *       call. Several events can share a call ({@link #applyBatch}, used by {@link ApplyBatcher}): the script applies
+ *       each in turn exactly as if it had a call of its own, and one event's failure leaves the others alone.</li>
+ *   <li>{@code invalidate-tag} records the invalidation on the tag's index, invalidates every registered entry, and
+ *       only then forgets the registrations, so a crash in between is repaired by the retry.</li>
  * </ul>
+ * A call's keys may span hash tags, which a standalone Redis allows; a Redis Cluster client would group calls by slot.
  * Scripts run by SHA; a NOSCRIPT answer (after {@code SCRIPT FLUSH} or a restart) reloads the script and resends.
  */
-public final class RedisApplier {
+public final class RedisApplier implements FencedApply {
     private final RedisAsyncCommands<String, String> redis;
     private final Duration tombstoneRetention;
     private final KeyLayout layout;
     private final String applySha;
     private final String tagSha;
+
+    /** An event as one element of a batch. */
+    public record Event(EventStamp stamp, List<Mutation.EntryMutation> mutations) {}
 
     public RedisApplier(RedisAsyncCommands<String, String> redis, Duration tombstoneRetention, KeyLayout layout) {
         this.redis = redis;
@@ -56,53 +60,64 @@ public final class RedisApplier {
         }
     }
 
+    /** True when the event can share a batch: it has no {@code invalidate-tag}, which takes calls of its own. */
+    public static boolean isBatchable(List<Mutation> mutations) {
+        return mutations.stream().allMatch(m -> m instanceof Mutation.EntryMutation);
+    }
+
     /** The outcome of each mutation, in the order given. Fails with Lettuce's exception when Redis does. */
+    @Override
     public CompletableFuture<List<ApplyOutcome>> apply(EventStamp stamp, List<Mutation> mutations) {
         ApplyOutcome[] outcomes = new ApplyOutcome[mutations.size()];
-        Map<String, List<Integer>> byHashTag = new LinkedHashMap<>();
-        List<CompletableFuture<Void>> invalidations = new ArrayList<>();
+        List<Mutation.EntryMutation> entries = new ArrayList<>();
+        List<Integer> entryIndexes = new ArrayList<>();
+        List<CompletableFuture<Void>> parts = new ArrayList<>();
         for (int i = 0; i < mutations.size(); i++) {
             if (mutations.get(i) instanceof Mutation.EntryMutation entry) {
-                byHashTag.computeIfAbsent(entry.key().hashTag(), k -> new ArrayList<>()).add(i);
+                entries.add(entry);
+                entryIndexes.add(i);
             } else {
                 int index = i;
-                invalidations.add(invalidateTag(stamp, ((Mutation.InvalidateTag) mutations.get(i)).tag())
+                parts.add(invalidateTag(stamp, ((Mutation.InvalidateTag) mutations.get(i)).tag())
                         .thenAccept(outcome -> outcomes[index] = outcome));
             }
         }
-        List<CompletableFuture<Void>> writes = new ArrayList<>();
-        for (List<Integer> indexes : byHashTag.values()) {
-            FencedApplyScript.Builder call = new FencedApplyScript.Builder(stamp, tombstoneRetention);
-            indexes.forEach(i -> call.add((Mutation.EntryMutation) mutations.get(i)));
-            writes.add(runApply(call.build()).thenAccept(replies -> {
-                for (int j = 0; j < indexes.size(); j++) {
-                    outcomes[indexes.get(j)] = ApplyOutcome.fromScript(replies.get(j));
+        if (!entries.isEmpty()) {
+            parts.add(applyBatch(List.of(new Event(stamp, entries))).get(0).thenAccept(replies -> {
+                for (int j = 0; j < replies.size(); j++) {
+                    outcomes[entryIndexes.get(j)] = replies.get(j);
                 }
             }));
         }
-        CompletableFuture<Void> registered = all(writes).thenCompose(done -> registerTags(stamp, mutations));
-        invalidations.add(registered);
-        return all(invalidations).thenApply(done -> List.of(outcomes));
+        return all(parts).thenApply(done -> List.of(outcomes));
     }
 
-    /** Registers every tagged write; invalidates at once an entry whose tag was invalidated at or after this event. */
-    private CompletableFuture<Void> registerTags(EventStamp stamp, List<Mutation> mutations) {
-        List<CompletableFuture<Void>> calls = new ArrayList<>();
-        for (Mutation mutation : mutations) {
-            if (!(mutation instanceof Mutation.EntryMutation entry)) {
-                continue;
-            }
-            for (TagKey tag : entry.tags()) {
-                calls.add(runTagValue(tag, "R", stamp.timeMillis(), entry.key().data()).thenCompose(invalidatedAt -> {
-                    if (invalidatedAt == null || invalidatedAt.isEmpty() || Long.parseLong(invalidatedAt) < stamp.timeMillis()) {
-                        return CompletableFuture.completedFuture(null);
-                    }
-                    return runApply(new FencedApplyScript.Builder(stamp, tombstoneRetention)
-                            .flush(entry.key(), Long.parseLong(invalidatedAt)).build()).thenApply(r -> null);
-                }));
-            }
+    /**
+     * Applies the events in one script call, in order, each as if alone. Each event's future completes with its
+     * outcomes (one per entry mutation), or fails on its own (a WRONGTYPE: {@link RedisCommandExecutionException}),
+     * or all fail together when the call does (Redis unreachable, a timeout).
+     */
+    public List<CompletableFuture<List<ApplyOutcome>>> applyBatch(List<Event> events) {
+        FencedApplyScript.Batch batch = new FencedApplyScript.Batch(tombstoneRetention);
+        events.forEach(event -> batch.add(event.stamp(), event.mutations()));
+        CompletableFuture<List<Object>> replies = runApply(batch.build());
+        List<CompletableFuture<List<ApplyOutcome>>> results = new ArrayList<>(events.size());
+        for (int e = 0; e < events.size(); e++) {
+            int index = e;
+            results.add(replies.thenApply(all -> outcomesOf(all.get(index))));
         }
-        return all(calls);
+        return results;
+    }
+
+    /** One event's part of the script's answer: its outcomes, or its own failure ('!' and the error). */
+    private static List<ApplyOutcome> outcomesOf(Object reply) {
+        if (reply instanceof List<?> outcomes) {
+            List<ApplyOutcome> result = new ArrayList<>(outcomes.size());
+            outcomes.forEach(outcome -> result.add(ApplyOutcome.fromScript(outcome)));
+            return result;
+        }
+        String failure = String.valueOf(reply);
+        throw new RedisCommandExecutionException(failure.startsWith("!") ? failure.substring(1) : failure);
     }
 
     /** Applied when this invalidation is newer than any before it on the tag; a duplicate otherwise. */
@@ -111,16 +126,16 @@ public final class RedisApplier {
         ApplyOutcome[] outcome = new ApplyOutcome[1];
         return runTagList(tag, "F", time).thenCompose(reply -> {
             outcome[0] = "1".equals(String.valueOf(reply.get(0))) ? ApplyOutcome.APPLIED : ApplyOutcome.DUPLICATE;
-            Map<String, FencedApplyScript.Builder> byHashTag = new LinkedHashMap<>();
+            Map<String, List<EntryKey>> byHashTag = new LinkedHashMap<>();
             for (Object dataKey : reply.subList(1, reply.size())) {
                 EntryKey entry = layout.entryOfDataKey(String.valueOf(dataKey));
-                byHashTag.computeIfAbsent(entry.hashTag(), k -> new FencedApplyScript.Builder(stamp, tombstoneRetention))
-                        .flush(entry, time);
+                byHashTag.computeIfAbsent(entry.hashTag(), k -> new ArrayList<>()).add(entry);
             }
             List<CompletableFuture<Void>> flushes = new ArrayList<>();
-            byHashTag.values().forEach(call -> flushes.add(runApply(call.build()).thenApply(r -> null)));
+            byHashTag.values().forEach(entries -> flushes.add(runApply(new FencedApplyScript.Batch(tombstoneRetention)
+                    .flush(stamp, entries, time).build()).thenAccept(replies -> outcomesOf(replies.get(0)))));
             return all(flushes);
-        }).thenCompose(done -> runTagValue(tag, "C", time, null)).thenApply(done -> outcome[0]);
+        }).thenCompose(done -> runTagValue(tag, "C", time)).thenApply(done -> outcome[0]);
     }
 
     private CompletableFuture<List<Object>> runApply(FencedApplyScript.Call call) {
@@ -128,10 +143,9 @@ public final class RedisApplier {
                 redis.<List<Object>>evalsha(applySha, ScriptOutputType.MULTI, call.keys(), call.args()).toCompletableFuture());
     }
 
-    private CompletableFuture<String> runTagValue(TagKey tag, String op, long time, String member) {
-        String[] args = member == null ? new String[] {op, Long.toString(time)} : new String[] {op, Long.toString(time), member};
+    private CompletableFuture<Object> runTagValue(TagKey tag, String op, long time) {
         return withReload(FencedApplyScript.TAG_INDEX_SOURCE, () -> redis.<Object>evalsha(tagSha, ScriptOutputType.VALUE,
-                new String[] {tag.index(), tag.flushedAt()}, args).toCompletableFuture().thenApply(v -> v == null ? null : String.valueOf(v)));
+                new String[] {tag.index(), tag.flushedAt()}, op, Long.toString(time)).toCompletableFuture());
     }
 
     private CompletableFuture<List<Object>> runTagList(TagKey tag, String op, long time) {

@@ -76,6 +76,16 @@ public final class ProjectorConfig extends AbstractConfig {
             + " stream thread. Writes are pipelined up to this bound; past it the stream thread waits. Bounds memory"
             + " during a Redis outage.";
 
+    public static final String REDIS_BATCH_MAX_EVENTS_CONFIG = "projector.redis.batch.max.events";
+    private static final String REDIS_BATCH_MAX_EVENTS_DOC = "Events applied by one fenced-apply script call, at most."
+            + " Batching spares Redis's one thread the cost of a script call per event; 1 turns batching off.";
+
+    public static final String REDIS_BATCH_LINGER_MS_CONFIG = "projector.redis.batch.linger.ms";
+    private static final String REDIS_BATCH_LINGER_MS_DOC = "How long a batch that is not full waits for more events"
+            + " before it is sent anyway, in milliseconds (like a Kafka producer's linger.ms). The projector also sends"
+            + " at once whenever it must wait for Redis (a full in-flight window, a commit), so this bounds only the"
+            + " delay added at low rates.";
+
     public static final String INFLIGHT_MAX_BYTES_CONFIG = "projector.inflight.max.bytes";
     private static final String INFLIGHT_MAX_BYTES_DOC = "Bytes of event values whose Redis writes may be in flight"
             + " at once per stream thread; the second bound of the in-flight window.";
@@ -125,6 +135,10 @@ public final class ProjectorConfig extends AbstractConfig {
                     Importance.LOW, TOPICS_DIR_DOC)
             .define(INFLIGHT_MAX_EVENTS_CONFIG, Type.INT, 1000, Range.between(1, 1_000_000),
                     Importance.LOW, INFLIGHT_MAX_EVENTS_DOC)
+            .define(REDIS_BATCH_MAX_EVENTS_CONFIG, Type.INT, 64, Range.between(1, 10_000),
+                    Importance.LOW, REDIS_BATCH_MAX_EVENTS_DOC)
+            .define(REDIS_BATCH_LINGER_MS_CONFIG, Type.INT, 1, Range.between(0, 1000),
+                    Importance.LOW, REDIS_BATCH_LINGER_MS_DOC)
             .define(INFLIGHT_MAX_BYTES_CONFIG, Type.LONG, 16L * 1024 * 1024, Range.atLeast(1024),
                     Importance.LOW, INFLIGHT_MAX_BYTES_DOC)
             .define(REDIS_RETRY_BUDGET_MS_CONFIG, Type.LONG, 60_000L, Range.between(100, 240_000),
@@ -194,6 +208,14 @@ public final class ProjectorConfig extends AbstractConfig {
 
     public int inflightMaxEvents() {
         return getInt(INFLIGHT_MAX_EVENTS_CONFIG);
+    }
+
+    public int redisBatchMaxEvents() {
+        return getInt(REDIS_BATCH_MAX_EVENTS_CONFIG);
+    }
+
+    public java.time.Duration redisBatchLinger() {
+        return java.time.Duration.ofMillis(getInt(REDIS_BATCH_LINGER_MS_CONFIG));
     }
 
     public long inflightMaxBytes() {

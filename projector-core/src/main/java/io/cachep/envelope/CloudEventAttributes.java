@@ -1,7 +1,6 @@
 package io.cachep.envelope;
 
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -9,7 +8,6 @@ import io.cachep.errors.PoisonEventException;
 import io.cachep.errors.PoisonReason;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 
@@ -30,8 +28,6 @@ final class CloudEventAttributes {
     static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .build();
-
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
     private CloudEventAttributes() {}
 
@@ -63,8 +59,7 @@ final class CloudEventAttributes {
                 throw new PoisonEventException(PoisonReason.BAD_ENVELOPE,
                         "attribute " + attributes.label("data") + " must be a JSON object" + where());
             }
-            return new EventEnvelope(id, type, source, subject, time, version, MAPPER.convertValue(data, MAP),
-                    data.toString());
+            return new EventEnvelope(id, type, source, subject, time, version, JsonValues.toMap(data), data::toString);
         }
     }
 
@@ -115,7 +110,7 @@ final class CloudEventAttributes {
             throw new PoisonEventException(PoisonReason.BAD_TIME, "attribute " + label + " must be an RFC 3339 string" + where);
         }
         try {
-            return OffsetDateTime.parse(node.asText()).toInstant();
+            return Rfc3339.parse(node.asText());
         } catch (DateTimeParseException e) {
             throw new PoisonEventException(PoisonReason.BAD_TIME, "attribute " + label + " is not an RFC 3339 timestamp" + where);
         }

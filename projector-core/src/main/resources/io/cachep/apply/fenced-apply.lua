@@ -1,30 +1,41 @@
--- cachep: version-fenced apply of the mutations of ONE event that share ONE hash tag.
+-- cachep: version-fenced apply of a BATCH of events, each applied in turn exactly as if it had a call of its own.
 -- The checks and the writes are one script, so they are atomic in Redis. docs/rules.md ("Fencing") explains the model.
 --
--- KEYS: for each distinct entry k (1-based), KEYS[2k-1] is its data key and KEYS[2k] its fence hash (same hash tag).
--- ARGV[1]: the event's entityversion as a canonical non-negative integer string (compared as text: Lua numbers are
---          doubles and lose precision past 2^53).
--- ARGV[2]: tombstone retention, ms.   ARGV[3]: the event's time, epoch ms.
--- Then each operation: an opcode, the entry index k, and its arguments (expireAt is epoch ms or -1 for none):
---   UH k expireAt n f1 v1 .. fn vn     upsert: replace the entry with a hash
---   US k expireAt value                upsert: replace the entry with a string
---   M  k expireAt n f1 v1 .. m d1 .. dm merge: set n fields, remove m fields, each fenced per field
---   D  k channel                       delete: remove the entry, leave a tombstone, publish the key if channel ~= ''
---   X  k expireAt                      expire: set the entry's expiry
---   SA k expireAt member | SR k member set-add / set-remove, fenced per member
---   ZA k expireAt member score | ZR k member   zset-add / zset-remove, fenced per member
---   F  k flushTime                     a tag invalidation: drop the content if no write is newer (event time)
--- Returns one outcome per operation: 'applied', 'duplicate', 'stale' or 'expired'.
+-- KEYS come in pairs, numbered p = 1, 2, ...: KEYS[2p-1] and KEYS[2p] are either an entry's data key and its fence
+-- hash (same hash tag), or a tag's index (sorted set) and its invalidation marker (same hash tag).
+-- ARGV[1]: tombstone retention, ms.   ARGV[2]: the number of events. Then each event:
+--   version  the event's entityversion, a canonical non-negative integer string (compared as text: Lua numbers are
+--            doubles and lose precision past 2^53)
+--   time     the event's time, epoch ms
+--   n        how many operations follow; each is an opcode, a pair p, and its arguments (expireAt: epoch ms or -1):
+--   UH p expireAt n f1 v1 .. fn vn     upsert: replace the entry with a hash
+--   US p expireAt value                upsert: replace the entry with a string
+--   M  p expireAt n f1 v1 .. m d1 .. dm merge: set n fields, remove m fields, each fenced per field
+--   D  p channel                       delete: remove the entry, leave a tombstone, publish the key if channel ~= ''
+--   X  p expireAt                      expire: set the entry's expiry
+--   SA p expireAt member | SR p member set-add / set-remove, fenced per member
+--   ZA p expireAt member score | ZR p member   zset-add / zset-remove, fenced per member
+--   F  p flushTime                     a tag invalidation: drop the content if no write is newer (event time)
+--   R  p t                             after the event's writes: register entry p under the tag of pair t; if the
+--                                      tag was invalidated at or after this event's time, drop the entry as F would
+-- Returns, per event, its outcomes (one per operation but R: 'applied', 'duplicate', 'stale' or 'expired'), or a
+-- string starting with '!' when the event failed (a WRONGTYPE found before any of its writes, or an error): the
+-- other events of the batch are not affected.
 --
 -- The fence hash holds: v (version of the last whole-entry write: upsert or delete), d ('1' after a delete),
 -- f:<field> and m:<member> (version of the last write of that field or member), x and xv (the expiry and the version
 -- that set it), t (latest event time of any write), tf (latest tag invalidation time).
+--
+-- Cost: Redis runs a redis.call() in about a microsecond, so this script makes as few as it can. Each fence is read
+-- once per batch (HGETALL) into a Lua table, changed there, and written back once at the end; each data key's type
+-- is asked once and then followed through the writes; an expiry is sent only when it changes. Between calls, a data
+-- key's own TTL always equals its fence's x (none without x): finalize() keeps it so, so it need not be read back.
 
-local V = ARGV[1]
-local retention = tonumber(ARGV[2])
-local T = tonumber(ARGV[3])
+local retention = tonumber(ARGV[1])
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+
+local function num(n) return string.format('%.0f', n) end
 
 -- Compares canonical integer strings: a shorter one is smaller; equal lengths compare as text.
 local function compare(a, b)
@@ -35,8 +46,8 @@ local function compare(a, b)
   if a < b then return -1 else return 1 end
 end
 
--- 'duplicate' or 'stale' when `current` (a version, or false) is this event's version or newer; nil otherwise.
-local function fenced_by(current)
+-- 'duplicate' or 'stale' when `current` (a version, or nil) is version V or newer; nil otherwise.
+local function fenced_by(V, current)
   if not current then return nil end
   local c = compare(V, current)
   if c == 0 then return 'duplicate' end
@@ -44,64 +55,125 @@ local function fenced_by(current)
   return nil
 end
 
-local function touch_time(fence)
-  local t = redis.call('HGET', fence, 't')
-  if not t or tonumber(t) < T then redis.call('HSET', fence, 't', T) end
+-- The batch's view of each pair p.
+local fences = {}   -- fence fields, read once
+local changed = {}  -- fence fields to write back
+local dropped = {}  -- fence fields to delete
+local fenceTtl = {} -- { initial = ms or -1 (none), target = ms or -1 }, once the fence's lifetime is decided
+local dtype = {}    -- the data key's type ('none' when absent); nil: unknown, ask Redis
+local dttl = {}     -- the expiry on the data key (false: none); nil: unknown, set it whenever the key exists
+local loadedX = {}  -- the fence's x as loaded: by the invariant, the data key's TTL if it exists
+local asked = {}    -- whether the data key's type has been asked yet in this batch
+
+local function data_key(p) return KEYS[2 * p - 1] end
+local function fence_key(p) return KEYS[2 * p] end
+
+-- Loads pair p's fence, or returns an error message when the fence key is not a hash.
+local function load(p)
+  if fences[p] then return nil end
+  local cells = redis.pcall('HGETALL', fence_key(p))
+  if cells.err then return 'WRONGTYPE fence key ' .. fence_key(p) .. ' is not a hash' end
+  local f = {}
+  for i = 1, #cells, 2 do f[cells[i]] = cells[i + 1] end
+  fences[p], changed[p], dropped[p] = f, {}, {}
+  loadedX[p] = f.x and tonumber(f.x) or false
+  return nil
+end
+
+local function fset(p, name, value)
+  fences[p][name] = value
+  changed[p][name] = true
+  dropped[p][name] = nil
+end
+
+local function fdel(p, name)
+  if fences[p][name] ~= nil then
+    fences[p][name] = nil
+    changed[p][name] = nil
+    dropped[p][name] = true
+  end
+end
+
+-- The first time, before the batch writes the key: by the invariant above, an existing key carries the loaded x.
+local function data_type(p)
+  if dtype[p] == nil then
+    dtype[p] = redis.call('TYPE', data_key(p)).ok
+    if not asked[p] then
+      asked[p] = true
+      dttl[p] = dtype[p] ~= 'none' and loadedX[p] or false
+    end
+  end
+  return dtype[p]
+end
+
+-- After a removal the key may be gone (Redis deletes an emptied hash, set or sorted set), taking its TTL with it.
+local function removed_from(p)
+  dtype[p] = nil
+  dttl[p] = nil
+end
+
+local function touch_time(p, T)
+  local t = fences[p].t
+  if not t or tonumber(t) < T then fset(p, 't', num(T)) end
 end
 
 -- The expiry is a register of its own, fenced by the version that set it: an overwrite without an expiry keeps
 -- it, an older expiry never replaces a newer one.
-local function set_expiry(fence, expireAt)
-  if expireAt < 0 or fenced_by(redis.call('HGET', fence, 'xv')) then return end
-  redis.call('HSET', fence, 'x', expireAt, 'xv', V)
+local function set_expiry(p, V, expireAt)
+  if expireAt < 0 or fenced_by(V, fences[p].xv) then return end
+  fset(p, 'x', num(expireAt))
+  fset(p, 'xv', V)
 end
 
 -- A whole-entry write at V replaces every field or member older than V; cells written by newer events survive.
--- Returns the surviving cells (with their current values) and removes the fence entries of the dropped ones.
-local function clear_older_cells(data, fence)
-  local dtype = redis.call('TYPE', data).ok
+-- Returns the surviving cells (with their current values) and drops the fence entries of the others.
+local function clear_older_cells(p, V)
+  local data = data_key(p)
+  local dt = data_type(p)
   local kept = {}
-  local cells = redis.call('HGETALL', fence)
-  for i = 1, #cells, 2 do
-    local name, version = cells[i], cells[i + 1]
+  for name, version in pairs(fences[p]) do
     local kind = string.sub(name, 1, 2)
     if kind == 'f:' or kind == 'm:' then
       local item = string.sub(name, 3)
       if compare(version, V) > 0 then
         if kind == 'f:' then
           kept[#kept + 1] = { 'f', item, redis.call('HGET', data, item) }
-        elseif dtype == 'zset' then
+        elseif dt == 'zset' then
           kept[#kept + 1] = { 'z', item, redis.call('ZSCORE', data, item) }
         else
           kept[#kept + 1] = { 's', item, redis.call('SISMEMBER', data, item) == 1 }
         end
       else
-        redis.call('HDEL', fence, name)
+        fdel(p, name)
       end
     end
   end
-  redis.call('DEL', data)
+  if dt ~= 'none' then redis.call('DEL', data) end
+  dtype[p] = 'none'
+  dttl[p] = false
   return kept
 end
 
-local function restore(data, kept)
+local function restore(p, kept)
+  local data = data_key(p)
   for _, cell in ipairs(kept) do
     if cell[3] then
-      if cell[1] == 'f' then redis.call('HSET', data, cell[2], cell[3])
-      elseif cell[1] == 'z' then redis.call('ZADD', data, cell[3], cell[2])
-      else redis.call('SADD', data, cell[2]) end
+      if cell[1] == 'f' then redis.call('HSET', data, cell[2], cell[3]); dtype[p] = 'hash'
+      elseif cell[1] == 'z' then redis.call('ZADD', data, cell[3], cell[2]); dtype[p] = 'zset'
+      else redis.call('SADD', data, cell[2]); dtype[p] = 'set' end
     end
   end
 end
 
-local function upsert(data, fence, op)
-  touch_time(fence)
-  set_expiry(fence, op.expireAt)
-  local outcome = fenced_by(redis.call('HGET', fence, 'v'))
+local function upsert(p, op, V, T)
+  touch_time(p, T)
+  set_expiry(p, V, op.expireAt)
+  local outcome = fenced_by(V, fences[p].v)
   if outcome then return outcome end
-  local kept = clear_older_cells(data, fence)
+  local kept = clear_older_cells(p, V)
   if op.code == 'US' then
-    redis.call('SET', data, op.value)
+    redis.call('SET', data_key(p), op.value)
+    dtype[p] = 'string'
   else
     local newer = {}
     for _, cell in ipairs(kept) do if cell[1] == 'f' then newer[cell[2]] = true end end
@@ -112,174 +184,276 @@ local function upsert(data, fence, op)
         args[#args + 1] = op.fields[j + 1]
       end
     end
-    if #args > 0 then redis.call('HSET', data, unpack(args)) end
+    if #args > 0 then
+      redis.call('HSET', data_key(p), unpack(args))
+      dtype[p] = 'hash'
+    end
   end
-  restore(data, kept)
-  redis.call('HSET', fence, 'v', V)
-  redis.call('HDEL', fence, 'd')
+  restore(p, kept)
+  fset(p, 'v', V)
+  fdel(p, 'd')
   return 'applied'
 end
 
-local function delete(data, fence, op)
-  touch_time(fence)
-  local outcome = fenced_by(redis.call('HGET', fence, 'v'))
+local function delete(p, op, V, T)
+  touch_time(p, T)
+  local outcome = fenced_by(V, fences[p].v)
   if outcome then return outcome end
-  restore(data, clear_older_cells(data, fence))
-  redis.call('HSET', fence, 'v', V, 'd', '1')
+  restore(p, clear_older_cells(p, V))
+  fset(p, 'v', V)
+  fset(p, 'd', '1')
   -- As of this version the entity is gone, expiry included (unless a newer event set one).
-  if not fenced_by(redis.call('HGET', fence, 'xv')) then
-    redis.call('HDEL', fence, 'x')
-    redis.call('HSET', fence, 'xv', V)
+  if not fenced_by(V, fences[p].xv) then
+    fdel(p, 'x')
+    fset(p, 'xv', V)
   end
-  if op.channel ~= '' then redis.call('PUBLISH', op.channel, data) end
+  if op.channel ~= '' then redis.call('PUBLISH', op.channel, data_key(p)) end
   return 'applied'
 end
 
-local function merge(data, fence, op)
-  touch_time(fence)
-  set_expiry(fence, op.expireAt)
-  local outcome = fenced_by(redis.call('HGET', fence, 'v'))
+local function merge(p, op, V, T)
+  touch_time(p, T)
+  set_expiry(p, V, op.expireAt)
+  local outcome = fenced_by(V, fences[p].v)
   if outcome then return outcome end
   local applied, stale = 0, 0
+  local sets, removals = {}, {}
   local function field(name, value)
-    local r = fenced_by(redis.call('HGET', fence, 'f:' .. name))
+    local r = fenced_by(V, fences[p]['f:' .. name])
     if r == 'stale' then stale = stale + 1 end
     if r then return end
-    if value then redis.call('HSET', data, name, value) else redis.call('HDEL', data, name) end
-    redis.call('HSET', fence, 'f:' .. name, V)
+    if value then
+      sets[#sets + 1] = name
+      sets[#sets + 1] = value
+    else
+      removals[#removals + 1] = name
+    end
+    fset(p, 'f:' .. name, V)
     applied = applied + 1
   end
   for j = 1, #op.fields, 2 do field(op.fields[j], op.fields[j + 1]) end
   for _, name in ipairs(op.removed) do field(name, false) end
+  if #sets > 0 then
+    redis.call('HSET', data_key(p), unpack(sets))
+    dtype[p] = 'hash'
+  end
+  if #removals > 0 then
+    redis.call('HDEL', data_key(p), unpack(removals))
+    removed_from(p)
+  end
   if applied > 0 then return 'applied' end
   if stale > 0 then return 'stale' end
   return 'duplicate'
 end
 
-local function member(data, fence, op)
-  touch_time(fence)
-  if op.code == 'SA' or op.code == 'ZA' then set_expiry(fence, op.expireAt) end
-  local outcome = fenced_by(redis.call('HGET', fence, 'v')) or fenced_by(redis.call('HGET', fence, 'm:' .. op.member))
+local function member(p, op, V, T)
+  touch_time(p, T)
+  if op.code == 'SA' or op.code == 'ZA' then set_expiry(p, V, op.expireAt) end
+  local outcome = fenced_by(V, fences[p].v) or fenced_by(V, fences[p]['m:' .. op.member])
   if outcome then return outcome end
-  if op.code == 'SA' then redis.call('SADD', data, op.member)
-  elseif op.code == 'SR' then redis.call('SREM', data, op.member)
-  elseif op.code == 'ZA' then redis.call('ZADD', data, op.score, op.member)
-  else redis.call('ZREM', data, op.member) end
-  redis.call('HSET', fence, 'm:' .. op.member, V)
+  local data = data_key(p)
+  if op.code == 'SA' then redis.call('SADD', data, op.member); dtype[p] = 'set'
+  elseif op.code == 'SR' then redis.call('SREM', data, op.member); removed_from(p)
+  elseif op.code == 'ZA' then redis.call('ZADD', data, op.score, op.member); dtype[p] = 'zset'
+  else redis.call('ZREM', data, op.member); removed_from(p) end
+  fset(p, 'm:' .. op.member, V)
   return 'applied'
 end
 
-local function expire(fence, op)
-  local outcome = fenced_by(redis.call('HGET', fence, 'xv'))
+local function expire(p, op, V)
+  local outcome = fenced_by(V, fences[p].xv)
   if outcome then return outcome end
-  redis.call('HSET', fence, 'x', op.expireAt, 'xv', V)
+  fset(p, 'x', num(op.expireAt))
+  fset(p, 'xv', V)
   return 'applied'
 end
 
-local function flush(data, fence, op)
-  local tf = redis.call('HGET', fence, 'tf')
-  if tf and tonumber(tf) >= op.flushTime then return 'duplicate' end
-  redis.call('HSET', fence, 'tf', op.flushTime)
+local function flush(p, flushTime)
+  local tf = fences[p].tf
+  if tf and tonumber(tf) >= flushTime then return 'duplicate' end
+  fset(p, 'tf', num(flushTime))
   return 'applied'
 end
 
--- Makes Redis match the fence after this call's writes: expiry, tag invalidation, and the fence's own lifetime.
--- Returns true when the entry's expiry has passed.
-local function finalize(data, fence)
-  if redis.call('EXISTS', fence) == 0 then return false end
-  local x = redis.call('HGET', fence, 'x')
-  local t = redis.call('HGET', fence, 't')
-  local tf = redis.call('HGET', fence, 'tf')
-  local expired = x and tonumber(x) <= now
-  if expired or (tf and t and tonumber(t) <= tonumber(tf)) then
-    redis.call('DEL', data)
-  elseif x then
-    redis.call('PEXPIREAT', data, x)
-  else
-    redis.call('PERSIST', data)
+-- The fence's own lifetime: it outlives the data it guards by the retention, so late and replayed older events
+-- still find it; it never expires while its entry lives without an expiry. Decided after each event, as a fold:
+-- persist, or expire no earlier than any event of the batch asked (after a persist, at what the later ones asked).
+local function fold_fence_ttl(p, persist, untilMs)
+  local ttl = fenceTtl[p]
+  if not ttl then
+    local current = redis.call('PEXPIRETIME', fence_key(p))
+    if current == -2 then current = -1 end -- no fence yet: the batch creates it, without a TTL
+    ttl = { initial = current, target = current }
+    fenceTtl[p] = ttl
   end
-  -- The fence outlives the data it guards by the retention, so late and replayed older events still find it.
-  if not x and redis.call('EXISTS', data) == 1 then
-    redis.call('PERSIST', fence)
+  if persist then
+    ttl.target = -1
+  elseif ttl.target < 0 or ttl.target < untilMs then
+    ttl.target = untilMs
+  end
+end
+
+-- Makes the data key match the fence after an event's writes: expiry, tag invalidation, and the fence's lifetime.
+-- Returns true when the entry's expiry has passed.
+local function finalize(p)
+  local f = fences[p]
+  if next(f) == nil then return false end -- nothing written, no fence: nothing to keep in step
+  local x = f.x and tonumber(f.x)
+  local expired = x and x <= now
+  local exists = data_type(p) ~= 'none'
+  if expired or (f.tf and f.t and tonumber(f.t) <= tonumber(f.tf)) then
+    if exists then redis.call('DEL', data_key(p)) end
+    dtype[p], dttl[p], exists = 'none', false, false
+  elseif exists and x then
+    if dttl[p] ~= x then redis.call('PEXPIREAT', data_key(p), x); dttl[p] = x end
+  elseif exists then
+    if dttl[p] ~= false then redis.call('PERSIST', data_key(p)); dttl[p] = false end
+  end
+  if not x and exists then
+    fold_fence_ttl(p, true)
   else
     local untilMs = now + retention
-    if x and tonumber(x) > now then untilMs = tonumber(x) + retention end
-    local current = redis.call('PEXPIRETIME', fence)
-    if current == -1 or current < untilMs then redis.call('PEXPIREAT', fence, untilMs) end
+    if x and x > now then untilMs = x + retention end
+    fold_fence_ttl(p, false, untilMs)
   end
   return expired
 end
 
+-- Writes back every fence the batch changed, then its lifetime.
+local function write_fences()
+  for p, f in pairs(fences) do
+    local args = {}
+    for name in pairs(changed[p]) do
+      args[#args + 1] = name
+      args[#args + 1] = f[name]
+    end
+    if #args > 0 then redis.call('HSET', fence_key(p), unpack(args)) end
+    local removals = {}
+    for name in pairs(dropped[p]) do removals[#removals + 1] = name end
+    if #removals > 0 then redis.call('HDEL', fence_key(p), unpack(removals)) end
+    local ttl = fenceTtl[p]
+    if ttl and ttl.target ~= ttl.initial and next(f) ~= nil then
+      if ttl.target < 0 then redis.call('PERSIST', fence_key(p)) else redis.call('PEXPIREAT', fence_key(p), ttl.target) end
+    end
+  end
+end
+
 local EXPECTED_TYPE = { UH = 'hash', M = 'hash', US = 'string', SA = 'set', SR = 'set', ZA = 'zset', ZR = 'zset' }
 
--- Parse every operation and check key types before writing anything: a WRONGTYPE must leave no partial write.
-local ops = {}
-local i = 4
-while i <= #ARGV do
-  local op = { code = ARGV[i], k = tonumber(ARGV[i + 1]) }
-  local code = op.code
-  i = i + 2
-  if code == 'UH' or code == 'M' then
-    op.expireAt = tonumber(ARGV[i])
-    local count = tonumber(ARGV[i + 1])
-    op.fields = {}
-    for j = 1, 2 * count do op.fields[j] = ARGV[i + 1 + j] end
-    i = i + 2 + 2 * count
-    op.removed = {}
-    if code == 'M' then
-      local removals = tonumber(ARGV[i])
-      for j = 1, removals do op.removed[j] = ARGV[i + j] end
-      i = i + 1 + removals
+-- Reads one event's operations from ARGV at i; returns them and the index after them.
+local function parse(i, count)
+  local ops = {}
+  for _ = 1, count do
+    local op = { code = ARGV[i], p = tonumber(ARGV[i + 1]) }
+    local code = op.code
+    i = i + 2
+    if code == 'UH' or code == 'M' then
+      op.expireAt = tonumber(ARGV[i])
+      local n = tonumber(ARGV[i + 1])
+      op.fields = {}
+      for j = 1, 2 * n do op.fields[j] = ARGV[i + 1 + j] end
+      i = i + 2 + 2 * n
+      op.removed = {}
+      if code == 'M' then
+        local removals = tonumber(ARGV[i])
+        for j = 1, removals do op.removed[j] = ARGV[i + j] end
+        i = i + 1 + removals
+      end
+    elseif code == 'US' then
+      op.expireAt = tonumber(ARGV[i]); op.value = ARGV[i + 1]; i = i + 2
+    elseif code == 'D' then
+      op.channel = ARGV[i]; i = i + 1
+    elseif code == 'X' then
+      op.expireAt = tonumber(ARGV[i]); i = i + 1
+    elseif code == 'SA' then
+      op.expireAt = tonumber(ARGV[i]); op.member = ARGV[i + 1]; i = i + 2
+    elseif code == 'ZA' then
+      op.expireAt = tonumber(ARGV[i]); op.member = ARGV[i + 1]; op.score = ARGV[i + 2]; i = i + 3
+    elseif code == 'SR' or code == 'ZR' then
+      op.member = ARGV[i]; i = i + 1
+    elseif code == 'F' then
+      op.flushTime = tonumber(ARGV[i]); i = i + 1
+    elseif code == 'R' then
+      op.tag = tonumber(ARGV[i]); i = i + 1
+    else
+      error('ERR cachep fenced-apply: unknown opcode ' .. tostring(code))
     end
-  elseif code == 'US' then
-    op.expireAt = tonumber(ARGV[i]); op.value = ARGV[i + 1]; i = i + 2
-  elseif code == 'D' then
-    op.channel = ARGV[i]; i = i + 1
-  elseif code == 'X' then
-    op.expireAt = tonumber(ARGV[i]); i = i + 1
-  elseif code == 'SA' then
-    op.expireAt = tonumber(ARGV[i]); op.member = ARGV[i + 1]; i = i + 2
-  elseif code == 'ZA' then
-    op.expireAt = tonumber(ARGV[i]); op.member = ARGV[i + 1]; op.score = ARGV[i + 2]; i = i + 3
-  elseif code == 'SR' or code == 'ZR' then
-    op.member = ARGV[i]; i = i + 1
-  elseif code == 'F' then
-    op.flushTime = tonumber(ARGV[i]); i = i + 1
-  else
-    return redis.error_reply('ERR cachep fenced-apply: unknown opcode ' .. tostring(code))
+    ops[#ops + 1] = op
   end
-  op.data = KEYS[2 * op.k - 1]
-  op.fence = KEYS[2 * op.k]
-  local fenceType = redis.call('TYPE', op.fence).ok
-  if fenceType ~= 'none' and fenceType ~= 'hash' then
-    return redis.error_reply('WRONGTYPE fence key ' .. op.fence .. ' holds a ' .. fenceType .. ', not a hash')
-  end
-  local expected = EXPECTED_TYPE[code]
-  if expected then
-    local actual = redis.call('TYPE', op.data).ok
-    if actual ~= 'none' and actual ~= expected then
-      return redis.error_reply('WRONGTYPE key ' .. op.data .. ' holds a ' .. actual .. ', the rule writes a ' .. expected)
-    end
-  end
-  ops[#ops + 1] = op
+  return ops, i
 end
 
-local outcomes = {}
-for n, op in ipairs(ops) do
-  local code = op.code
-  if code == 'UH' or code == 'US' then outcomes[n] = upsert(op.data, op.fence, op)
-  elseif code == 'M' then outcomes[n] = merge(op.data, op.fence, op)
-  elseif code == 'D' then outcomes[n] = delete(op.data, op.fence, op)
-  elseif code == 'X' then outcomes[n] = expire(op.fence, op)
-  elseif code == 'F' then outcomes[n] = flush(op.data, op.fence, op)
-  else outcomes[n] = member(op.data, op.fence, op) end
+-- Before any write of the event: every fence is a hash and every data key holds the type its rule writes.
+local function check_types(ops)
+  for _, op in ipairs(ops) do
+    if op.code ~= 'R' then
+      local problem = load(op.p)
+      if problem then return problem end
+      local expected = EXPECTED_TYPE[op.code]
+      if expected then
+        local actual = data_type(op.p)
+        if actual ~= 'none' and actual ~= expected then
+          return 'WRONGTYPE key ' .. data_key(op.p) .. ' holds a ' .. actual .. ', the rule writes a ' .. expected
+        end
+      end
+    end
+  end
+  return nil
 end
 
-local expired = {}
-for k = 1, #KEYS / 2 do
-  expired[k] = finalize(KEYS[2 * k - 1], KEYS[2 * k])
+local flushedAt = {} -- per tag pair: its invalidation marker, read once
+
+-- Registers entry p under tag pair t; drops the entry when the tag was invalidated at or after this event's time.
+local function register(p, t, T)
+  redis.call('ZADD', KEYS[2 * t - 1], 'GT', T, data_key(p))
+  if flushedAt[t] == nil then flushedAt[t] = redis.call('GET', KEYS[2 * t]) or false end
+  local at = flushedAt[t] and tonumber(flushedAt[t])
+  if at and at >= T then
+    flush(p, at)
+    finalize(p)
+  end
 end
-for n, op in ipairs(ops) do
-  if outcomes[n] == 'applied' and expired[op.k] and op.code ~= 'F' then outcomes[n] = 'expired' end
+
+local function apply_event(V, T, ops)
+  local problem = check_types(ops)
+  if problem then return '!' .. problem end
+  local outcomes, touched, order = {}, {}, {}
+  for _, op in ipairs(ops) do
+    local code, p = op.code, op.p
+    if code ~= 'R' then
+      if code == 'UH' or code == 'US' then outcomes[#outcomes + 1] = upsert(p, op, V, T)
+      elseif code == 'M' then outcomes[#outcomes + 1] = merge(p, op, V, T)
+      elseif code == 'D' then outcomes[#outcomes + 1] = delete(p, op, V, T)
+      elseif code == 'X' then outcomes[#outcomes + 1] = expire(p, op, V)
+      elseif code == 'F' then outcomes[#outcomes + 1] = flush(p, op.flushTime)
+      else outcomes[#outcomes + 1] = member(p, op, V, T) end
+      if not touched[p] then touched[p] = true; order[#order + 1] = p end
+    end
+  end
+  local expired = {}
+  for _, p in ipairs(order) do expired[p] = finalize(p) end
+  local n = 0
+  for _, op in ipairs(ops) do
+    if op.code ~= 'R' then
+      n = n + 1
+      if outcomes[n] == 'applied' and expired[op.p] and op.code ~= 'F' then outcomes[n] = 'expired' end
+    end
+  end
+  for _, op in ipairs(ops) do
+    if op.code == 'R' then register(op.p, op.tag, T) end
+  end
+  return outcomes
 end
-return outcomes
+
+local results = {}
+local i = 3
+for e = 1, tonumber(ARGV[2]) do
+  local V, T, count = ARGV[i], tonumber(ARGV[i + 1]), tonumber(ARGV[i + 2])
+  local ops
+  ops, i = parse(i + 3, count)
+  -- One event's failure (a bug, or a rule writing two types to one key) must not fail the others in the batch.
+  local ok, result = pcall(apply_event, V, T, ops)
+  if ok then results[e] = result else results[e] = '!' .. tostring(type(result) == 'table' and result.err or result) end
+end
+write_fences()
+return results

@@ -15,11 +15,14 @@ import io.cachep.rules.reference.ReferenceProjection.LoggedEvent;
 import io.cachep.rulesfile.RulesFileLoader;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,7 +32,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The heart of cachep, checked against a real redis-server: for random event streams over every operation, delivered
  * shuffled, duplicated and replayed, Redis ends equal to the reference projection (each event once, in version
  * order). Streams are generated from seeds; a failure prints the seed, which reproduces it with
- * {@code -Dcachep.model.seed=<seed>}.
+ * {@code -Dcachep.model.seed=<seed>}. Checked twice: one event per script call, awaited one by one; and the
+ * projector's way, many events per call, pipelined.
  */
 @ExtendWith(DevStackExtension.class)
 class FencingMatchesModelIT {
@@ -112,20 +116,59 @@ class FencingMatchesModelIT {
         client.shutdown();
     }
 
+    /** How a test hands the delivered events to Redis. */
+    private interface Delivery {
+        void apply(RedisApplier applier, RuleEngine engine, List<EventEnvelope> delivered, Random random) throws Exception;
+    }
+
     @Test
     void shouldEndEqualToTheModelWhateverOrderDuplicationAndReplayTheLogDelivers(TestIsolation isolation) throws Exception {
+        checkStreams(isolation.keyPrefix(), (applier, engine, delivered, random) -> {
+            for (EventEnvelope event : delivered) {
+                applier.apply(EventStamp.of(event), project(engine, event)).get();
+            }
+        });
+    }
+
+    /**
+     * The projector's way: events gathered into batches of random sizes, one script call each, all pipelined without
+     * waiting. Each event must still come out as if it had had a call of its own.
+     */
+    @Test
+    void shouldEndEqualToTheModelWhenEventsShareBatchesAndArePipelined(TestIsolation isolation) throws Exception {
+        checkStreams(isolation.keyPrefix() + "b", (applier, engine, delivered, random) -> {
+            try (ApplyBatcher batcher = new ApplyBatcher(applier, 1 + random.nextInt(40), Duration.ofMillis(1))) {
+                List<CompletableFuture<List<ApplyOutcome>>> writes = new ArrayList<>();
+                for (EventEnvelope event : delivered) {
+                    writes.add(batcher.apply(EventStamp.of(event), project(engine, event)));
+                }
+                batcher.flush();
+                CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(1, TimeUnit.MINUTES);
+            }
+        });
+    }
+
+    private void checkStreams(String prefix, Delivery delivery) throws Exception {
         Long only = Long.getLong("cachep.model.seed");
         long base = new Random().nextLong();
         int streams = only != null ? 1 : STREAMS;
         int events = 0;
         for (int i = 0; i < streams; i++) {
             long seed = only != null ? only : base + i;
-            events += checkStream(seed, isolation.keyPrefix() + "s" + i);
+            events += checkStream(seed, prefix + "s" + i, delivery);
         }
         assertThat(events).as("events applied over %d streams", streams).isGreaterThan(streams * 10);
     }
 
-    private int checkStream(long seed, String namespace) throws Exception {
+    private static List<io.cachep.rules.Mutation> project(RuleEngine engine, EventEnvelope event) {
+        try {
+            return engine.project(TOPIC, event);
+        } catch (PoisonEventException e) {
+            throw new AssertionError("the generator made a poison event: " + e.getMessage(), e);
+        }
+    }
+
+    private int checkStream(long seed, String namespace, Delivery delivery) throws Exception {
         ProjectionRules rules = RulesFileLoader.parse("model-rules.yaml", RULES.replace("${namespace}", namespace));
         RuleEngine engine = new RuleEngine(rules);
         RedisApplier applier = new RedisApplier(connection.async(), rules.tombstoneRetention(), engine.layout());
@@ -133,14 +176,7 @@ class FencingMatchesModelIT {
         EventStreams generator = new EventStreams(new Random(seed), now);
         List<EventEnvelope> log = generator.log();
         List<EventEnvelope> delivered = generator.deliver(log);
-
-        for (EventEnvelope event : delivered) {
-            try {
-                applier.apply(EventStamp.of(event), engine.project(TOPIC, event)).get();
-            } catch (PoisonEventException e) {
-                throw new AssertionError("seed " + seed + ": the generator made a poison event: " + e.getMessage(), e);
-            }
-        }
+        delivery.apply(applier, engine, delivered, new Random(seed));
         List<LoggedEvent> logged = new ArrayList<>();
         delivered.forEach(e -> logged.add(new LoggedEvent(TOPIC, e)));
         Map<String, EntrySnapshot> expected = new ReferenceProjection(engine).project(logged, now);

@@ -1,5 +1,6 @@
 package io.cachep.projector;
 
+import io.cachep.apply.ApplyBatcher;
 import io.cachep.apply.RedisApplier;
 import io.cachep.projector.inflight.InFlightRegistry;
 import io.cachep.projector.topology.CommitBarrierClientSupplier;
@@ -66,6 +67,7 @@ public final class ProjectorApp implements AutoCloseable {
     private final AtomicReference<Throwable> fatal = new AtomicReference<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final RetryingApplier applier;
+    private final ApplyBatcher batcher;
     private KafkaStreamsMetrics streamsMetrics;
 
     private ProjectorApp(ProjectorConfig config, ProjectionRules rules) throws IOException {
@@ -90,8 +92,10 @@ public final class ProjectorApp implements AutoCloseable {
         metrics = new ProjectionMetrics(registry, rules.rules().stream().collect(Collectors.groupingBy(
                 ProjectionRule::type, TreeMap::new, Collectors.mapping(ProjectionRule::name, Collectors.joining(",")))));
         RetryBudget budget = RetryBudget.DEFAULT.withTotal(config.redisRetryBudget());
-        applier = new RetryingApplier(new RedisApplier(redis.async(), rules.tombstoneRetention(), engine.layout()), budget);
-        InFlightRegistry inFlight = new InFlightRegistry(config.inflightMaxEvents(), config.inflightMaxBytes());
+        batcher = new ApplyBatcher(new RedisApplier(redis.async(), rules.tombstoneRetention(), engine.layout()),
+                config.redisBatchMaxEvents(), config.redisBatchLinger());
+        applier = new RetryingApplier(batcher, budget);
+        InFlightRegistry inFlight = new InFlightRegistry(config.inflightMaxEvents(), config.inflightMaxBytes(), batcher::flush);
         EventSettler settler = new EventSettler(metrics, config.applicationId());
         Gauge.builder("cachep.inflight.events", inFlight, InFlightRegistry::inFlight)
                 .description("Events whose Redis writes are sent and not yet acknowledged").register(registry);
@@ -169,6 +173,7 @@ public final class ProjectorApp implements AutoCloseable {
         http.close();
         redisHealth.close();
         applier.close();
+        batcher.close();
         redis.close();
         redisClient.shutdown();
         clientResources.shutdown();

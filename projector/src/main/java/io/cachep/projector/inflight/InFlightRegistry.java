@@ -10,16 +10,19 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class InFlightRegistry {
     private final int maxEvents;
     private final long maxBytes;
+    private final Runnable sendPending;
     private final Map<Thread, InFlightWindow> windows = new ConcurrentHashMap<>();
 
-    public InFlightRegistry(int maxEvents, long maxBytes) {
+    /** @param sendPending sends writes still gathered into a batch; a window calls it before it waits for writes */
+    public InFlightRegistry(int maxEvents, long maxBytes, Runnable sendPending) {
         this.maxEvents = maxEvents;
         this.maxBytes = maxBytes;
+        this.sendPending = sendPending;
     }
 
     /** The current stream thread's window, created on first use. */
     public InFlightWindow current() {
-        return windows.computeIfAbsent(Thread.currentThread(), t -> new InFlightWindow(maxEvents, maxBytes));
+        return windows.computeIfAbsent(Thread.currentThread(), t -> new InFlightWindow(maxEvents, maxBytes, sendPending));
     }
 
     /** The current thread's window if it has one (a thread that never processed has nothing to wait for). */

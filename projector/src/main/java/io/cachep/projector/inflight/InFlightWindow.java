@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -19,14 +18,17 @@ import java.util.concurrent.TimeoutException;
 public final class InFlightWindow {
     private final int maxEvents;
     private final long maxBytes;
+    private final Runnable sendPending;
     private final Deque<PendingEvent> pending = new ArrayDeque<>();
     private long bytes;
     /** Read by the metrics thread, so kept apart from the deque the stream thread owns. */
     private volatile int size;
 
-    public InFlightWindow(int maxEvents, long maxBytes) {
+    /** @param sendPending sends writes still gathered into a batch, before waiting for them: else the wait could last a linger */
+    public InFlightWindow(int maxEvents, long maxBytes, Runnable sendPending) {
         this.maxEvents = maxEvents;
         this.maxBytes = maxBytes;
+        this.sendPending = sendPending;
     }
 
     public int size() {
@@ -44,6 +46,7 @@ public final class InFlightWindow {
         long size = event.source().sizeInBytes();
         long deadline = System.nanoTime() + maxWait.toNanos();
         while (!pending.isEmpty() && (pending.size() >= maxEvents || bytes + size > maxBytes)) {
+            sendPending.run();
             await(pending.peekFirst(), deadline);
             finished.addAll(takeFinished());
         }
@@ -53,19 +56,23 @@ public final class InFlightWindow {
         return finished;
     }
 
-    /** Removes and returns every event whose writes have finished, successfully or not. */
+    /**
+     * Removes and returns the events at the head of the window whose writes have finished, successfully or not, up to
+     * the first still in flight. Only the head: scanning the whole window for each event would cost O(window) per
+     * event, and Redis answers a connection's calls in order, so the events behind an unfinished one are rarely done.
+     */
     public List<PendingEvent> takeFinished() {
-        List<PendingEvent> finished = new ArrayList<>();
-        for (Iterator<PendingEvent> it = pending.iterator(); it.hasNext(); ) {
-            PendingEvent event = it.next();
-            if (event.result().isDone()) {
-                it.remove();
-                bytes -= event.source().sizeInBytes();
-                finished.add(event);
+        List<PendingEvent> finished = null;
+        while (!pending.isEmpty() && pending.peekFirst().result().isDone()) {
+            PendingEvent event = pending.pollFirst();
+            bytes -= event.source().sizeInBytes();
+            if (finished == null) {
+                finished = new ArrayList<>();
             }
+            finished.add(event);
         }
         size = pending.size();
-        return finished;
+        return finished == null ? new ArrayList<>(0) : finished;
     }
 
     /**
@@ -75,6 +82,7 @@ public final class InFlightWindow {
      */
     public List<PendingEvent> awaitAll(Duration maxWait) {
         long deadline = System.nanoTime() + maxWait.toNanos();
+        sendPending.run();
         for (PendingEvent event : pending) {
             await(event, deadline);
         }

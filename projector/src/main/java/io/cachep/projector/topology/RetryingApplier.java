@@ -2,7 +2,7 @@ package io.cachep.projector.topology;
 
 import io.cachep.apply.ApplyOutcome;
 import io.cachep.apply.EventStamp;
-import io.cachep.apply.RedisApplier;
+import io.cachep.apply.FencedApply;
 import io.cachep.apply.RedisFailure;
 import io.cachep.errors.PoisonEventException;
 import io.cachep.errors.PoisonReason;
@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 public final class RetryingApplier implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RetryingApplier.class);
 
-    private final RedisApplier applier;
+    private final FencedApply applier;
     private final RetryBudget budget;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "cachep-redis-retry");
@@ -32,7 +32,7 @@ public final class RetryingApplier implements AutoCloseable {
         return t;
     });
 
-    public RetryingApplier(RedisApplier applier, RetryBudget budget) {
+    public RetryingApplier(FencedApply applier, RetryBudget budget) {
         this.applier = applier;
         this.budget = budget;
     }

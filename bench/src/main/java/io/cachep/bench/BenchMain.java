@@ -1,0 +1,281 @@
+package io.cachep.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cachep.apply.RedisConnector;
+import io.cachep.cli.OutputFormat;
+import io.cachep.devstack.DevStack;
+import io.cachep.devstack.KafkaBroker;
+import io.cachep.devstack.RedisServer;
+import io.cachep.log.LogReader;
+import io.cachep.log.LoggedEvents;
+import io.cachep.producer.DemoProducer;
+import io.cachep.producer.scenario.FaultInjector;
+import io.cachep.rules.ProjectionRules;
+import io.cachep.rules.RuleEngine;
+import io.cachep.rules.reference.ReferenceProjection.LoggedEvent;
+import io.cachep.rulesfile.RulesFileLoader;
+import io.cachep.text.DurationText;
+import io.cachep.topics.TopicSetup;
+import io.cachep.topics.TopicSpec;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.TopicPartition;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code bin/bench}: in one process tree on a fresh devstack, pre-loads the demo's mixed workload and measures, side
+ * by side, this machine's Redis and Kafka limits, two hand-written consumers, and the projector (throughput, latency,
+ * memory through a Redis pause, two instances), then checks the projector's result against the reference model.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure the projector against this machine's limits and two home-grown consumers, in one run.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:measured, and Redis equalled the reference model", "1:failed",
+                "2:usage", "3:measured, but Redis diverged from the reference model"})
+public final class BenchMain implements Callable<Integer> {
+    /** The parts of the bench, in the order they run. */
+    enum Run { kafka, redis, naive_sync, naive_batched, projector, latency, pause, scaling }
+
+    private static final String DLQ_TOPIC = "cachep-dlq";
+
+    @Option(names = "--events", defaultValue = "1000000", description = "Records to pre-load (default: ${DEFAULT-VALUE}).")
+    long events;
+
+    @Option(names = "--users", defaultValue = "20000", description = "Users in the workload (default: ${DEFAULT-VALUE}); with --sessions, sets the number of entities.")
+    int users;
+
+    @Option(names = "--sessions", defaultValue = "20000", description = "Sessions open at once (default: ${DEFAULT-VALUE}).")
+    int sessions;
+
+    @Option(names = "--partitions", defaultValue = "6", description = "Partitions per event topic (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--duplicates", defaultValue = "0.05", description = "Fraction of events sent twice (default: ${DEFAULT-VALUE}).")
+    double duplicates;
+
+    @Option(names = "--reorder", defaultValue = "0.05", description = "Fraction of events sent after their entity's next one (default: ${DEFAULT-VALUE}).")
+    double reorder;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Workload seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--runs", split = ",", description = "Which parts to run, in order: ${COMPLETION-CANDIDATES} (default: all).")
+    Set<Run> runs = EnumSet.allOf(Run.class);
+
+    @Option(names = "--latency-duration", defaultValue = "60s", description = "How long to produce live for the latency run (default: ${DEFAULT-VALUE}).")
+    String latencyDuration;
+
+    @Option(names = "--latency-rate", defaultValue = "0", description = "Events/s for the latency run; 0: half the projector's measured rate (default).")
+    double latencyRate;
+
+    @Option(names = "--pause", defaultValue = "2m", description = "How long Redis is paused in the memory run (default: ${DEFAULT-VALUE}).")
+    String pause;
+
+    @Option(names = "--pause-rate", defaultValue = "5000", description = "Events/s produced while Redis is paused (default: ${DEFAULT-VALUE}).")
+    double pauseRate;
+
+    @Option(names = "--scale-instances", defaultValue = "2", description = "Projector instances in the scaling run (default: ${DEFAULT-VALUE}).")
+    int scaleInstances;
+
+    @Option(names = "--rules-file", defaultValue = "rules/demo.yaml", description = "Projection rules (default: ${DEFAULT-VALUE}).")
+    Path rulesFile;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A projector setting for the projector runs, e.g. --set projector.inflight.max.events=2000.")
+    List<String> projectorSettings = new ArrayList<>();
+
+    @Option(names = "--projector-jvm-option", paramLabel = "FLAG",
+            description = "A JVM flag for the projector processes, e.g. -XX:StartFlightRecording=filename=/tmp/{instance}.jfr"
+                    + " ({instance} becomes the instance's name).")
+    List<String> projectorJvmOptions = new ArrayList<>();
+
+    @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
+    OutputFormat output;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private PrintWriter err;
+
+    public static void main(String[] args) {
+        CommandLine commandLine = new CommandLine(new BenchMain()).setCaseInsensitiveEnumValuesAllowed(true);
+        int exit = commandLine.execute(args);
+        commandLine.getOut().flush();
+        System.exit(exit);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        err = spec.commandLine().getErr();
+        ProjectionRules rules = RulesFileLoader.load(rulesFile);
+        RuleEngine engine = new RuleEngine(rules);
+        BenchResults results = new BenchResults();
+        results.workload = new Workload(events, users, sessions, duplicates, reorder, seed);
+        results.partitions = partitions;
+        results.scalingInstances = scaleInstances;
+        Path workDir = Files.createTempDirectory("cachep-bench-");
+
+        step("starting devstack (the broker with production JVM flags)");
+        try (DevStack stack = DevStack.start(KafkaBroker.Options.defaults().withJvmArgs(
+                List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20")), RedisServer.Options.defaults());
+             Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
+            Map<String, Object> kafka = Map.of("bootstrap.servers", stack.bootstrapServers());
+            List<String> topics = createTopics(kafka, rules);
+            
+            step("pre-loading " + events + " records");
+            FaultInjector stream = results.workload.stream();
+            results.loaded = Preloader.load(stack.bootstrapServers(), results.workload, stream);
+            step("pre-loaded in " + results.loaded.elapsed().toMillis() + " ms: " + results.loaded.entities() + " entities");
+
+            List<LoggedEvent> log = new ArrayList<>();
+            Map<TopicPartition, Long> ends;
+            try (LogReader reader = new LogReader(kafka)) {
+                ends = reader.endOffsets(Set.copyOf(topics));
+                LoggedEvents decode = new LoggedEvents();
+                reader.readUpTo(ends, record -> decode.of(record).ifPresent(log::add), n -> { });
+            }
+
+            RedisClient client = RedisConnector.client(RedisURI.create(stack.redisUri()), Duration.ofSeconds(30));
+            try (StatefulRedisConnection<String, String> redis = client.connect()) {
+                results.environment = environment(redis);
+                if (runs.contains(Run.kafka)) {
+                    step("run 2: kafka limit");
+                    results.kafkaLimit = KafkaLimitRun.run(kafka, ends);
+                }
+                if (runs.contains(Run.redis)) {
+                    step("run 1: redis limit");
+                    reset(redis);
+                    RedisStats before = RedisStats.read(redis.sync());
+                    results.redisLimit = RedisLimitRun.run(redis, engine, log);
+                    results.redisLimitStats = RedisStats.read(redis.sync()).minus(before);
+                }
+                if (runs.contains(Run.naive_sync)) {
+                    step("run 3a: naive-sync");
+                    reset(redis);
+                    results.naiveSync = NaiveSyncRun.run(kafka, topics, results.loaded.records(), redis.sync());
+                }
+                if (runs.contains(Run.naive_batched)) {
+                    step("run 3b: naive-batched");
+                    reset(redis);
+                    RedisStats before = RedisStats.read(redis.sync());
+                    results.naiveBatched = NaiveBatchedRun.run(kafka, topics, results.loaded.records(), redis, engine);
+                    results.naiveBatchedStats = RedisStats.read(redis.sync()).minus(before);
+                }
+                Map<String, String> projectorEnv = Map.of(
+                        "PROJECTOR_KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers(),
+                        "PROJECTOR_REDIS_URI", stack.redisUri(),
+                        "PROJECTOR_RULES_FILE", rulesFile.toAbsolutePath().toString(),
+                        "PROJECTOR_DLQ_TOPIC", DLQ_TOPIC);
+                List<String> projectorArgs = new ArrayList<>();
+                projectorSettings.forEach(setting -> projectorArgs.addAll(List.of("--set", setting)));
+                if (runs.contains(Run.projector) || runs.contains(Run.latency) || runs.contains(Run.pause)) {
+                    reset(redis);
+                    String appId = "cachep-bench-" + System.currentTimeMillis();
+                    LagProbe lag = new LagProbe(admin, appId, topics);
+                    try (ProjectorFleet fleet = ProjectorFleet.start(1, appId, projectorEnv, projectorJvmOptions, projectorArgs, workDir);
+                         Producer<String, byte[]> producer = DemoProducer.kafkaProducer(stack.bootstrapServers(), "cachep-bench-live")) {
+                        step("run 4: projector, 1 instance (logs in " + workDir + ")");
+                        results.projector = ProjectorRun.measure("projector", fleet, results.loaded.records(), admin, lag,
+                                redis.sync(), cpuSplit(fleet, stack));
+                        step("model check: Redis against the reference projection of the log");
+                        ModelCheck.Result check = ModelCheck.run(engine, log, redis.sync());
+                        results.modelEntries = check.entries();
+                        results.modelDivergences = check.divergences();
+                        if (runs.contains(Run.latency)) {
+                            double rate = latencyRate > 0 ? latencyRate : results.projector.throughput().eventsPerSecond() / 2;
+                            step(String.format("run 5: latency at %.0f events/s for %s", rate, latencyDuration));
+                            results.latency = LatencyRun.run(producer, stream, rate, DurationText.parse(latencyDuration),
+                                    redis, engine.layout());
+                            lag.awaitZero(Duration.ofMinutes(10));
+                        }
+                        if (runs.contains(Run.pause)) {
+                            step("run 6: Redis paused for " + pause + " while events arrive at " + pauseRate + "/s");
+                            results.pause = PauseRun.run(producer, stream, pauseRate, DurationText.parse(pause),
+                                    stack.redis(), fleet, lag);
+                        }
+                    }
+                }
+                if (runs.contains(Run.scaling)) {
+                    reset(redis);
+                    String appId = "cachep-bench-scaling-" + System.currentTimeMillis();
+                    LagProbe lag = new LagProbe(admin, appId, topics);
+                    long expected = lag.endOffsets().values().stream().mapToLong(Long::longValue).sum();
+                    try (ProjectorFleet fleet = ProjectorFleet.start(scaleInstances, appId, projectorEnv, projectorJvmOptions,
+                            projectorArgs, workDir)) {
+                        step("run 7: projector, " + scaleInstances + " instances, over all " + expected + " records");
+                        results.scaling = ProjectorRun.measure("projector x" + scaleInstances, fleet, expected, admin, lag,
+                                redis.sync(), cpuSplit(fleet, stack));
+                    }
+                }
+            } finally {
+                client.shutdown();
+            }
+        }
+        BenchReport report = new BenchReport(results);
+        PrintWriter out = spec.commandLine().getOut();
+        if (output == OutputFormat.json) {
+            out.println(new ObjectMapper().writeValueAsString(report.json()));
+        } else {
+            out.print(report.render());
+        }
+        out.flush();
+        return results.modelDivergences == null || results.modelDivergences.isEmpty() ? 0 : 3;
+    }
+
+    private List<String> createTopics(Map<String, Object> kafka, ProjectionRules rules) {
+        List<TopicSpec> specs = new ArrayList<>();
+        for (String topic : rules.topics()) {
+            specs.add(new TopicSpec(topic, partitions, (short) 1, Map.of("max.message.bytes", "2097152")));
+        }
+        specs.add(new TopicSpec(DLQ_TOPIC, 3, (short) 1, Map.of("max.message.bytes", "3145728")));
+        TopicSetup.apply(kafka, specs);
+        return Workload.topics();
+    }
+
+    private static CpuSplit cpuSplit(ProjectorFleet fleet, DevStack stack) {
+        return new CpuSplit().add("projector (" + fleet.instances().size() + " JVM)", fleet::cpuSeconds)
+                .add("kafka broker", stack.kafka().pid()).add("redis-server", stack.redis().pid())
+                .add("bench (metrics polling)", ProcessHandle.current().pid());
+    }
+
+    /** Each run starts from an empty Redis with zeroed command statistics. */
+    private static void reset(StatefulRedisConnection<String, String> redis) {
+        redis.sync().flushall();
+        redis.sync().configResetstat();
+    }
+
+    private static Map<String, String> environment(StatefulRedisConnection<String, String> redis) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("machine", Runtime.getRuntime().availableProcessors() + " cores, "
+                + Runtime.getRuntime().maxMemory() / 1048576 + " MiB max heap for the bench JVM; every process shares the cores");
+        env.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        env.put("kafka", "4.3.1, single KRaft broker (-Xmx1g, G1)");
+        env.put("redis", "redis-server " + redis.sync().info("server").lines()
+                .filter(line -> line.startsWith("redis_version:")).findFirst().orElse(":?").split(":")[1].trim() + ", no persistence");
+        env.put("projector", "separate JVM, " + ProjectorProcess.MAX_HEAP);
+        return env;
+    }
+
+    private void step(String what) {
+        err.println(LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + " bench: " + what);
+        err.flush();
+    }
+}

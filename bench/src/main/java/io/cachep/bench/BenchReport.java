@@ -1,0 +1,180 @@
+package io.cachep.bench;
+
+import io.cachep.text.TextTable;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** The bench's results for people (tables) and for scripts (one JSON object). */
+final class BenchReport {
+    private final BenchResults r;
+
+    BenchReport(BenchResults results) {
+        this.r = results;
+    }
+
+    String render() {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "workload: %,d records (%,d entities, %.0f bytes each on average), %d partitions"
+                        + " per topic, %.0f%% duplicates, %.0f%% reordered; pre-loaded in %.1f s%n%n",
+                r.loaded.records(), r.loaded.entities(), (double) r.loaded.bytes() / r.loaded.records(), r.partitions,
+                r.workload.duplicates() * 100, r.workload.reorder() * 100, r.loaded.elapsed().toMillis() / 1000.0));
+
+        TextTable runs = new TextTable("run", "events/s", "redis µs/event", "notes");
+        if (r.redisLimit != null) {
+            runs.row("1. redis limit: fenced apply from Lettuce, pipelined, no Kafka", rate(r.redisLimit.throughput()),
+                    micros(r.redisLimitStats, r.redisLimit.throughput().events()),
+                    String.format(Locale.ROOT, "%,.0f mutations/s", r.redisLimit.mutations() / r.redisLimit.throughput().seconds()));
+        }
+        if (r.kafkaLimit != null) {
+            runs.row("2. kafka limit: consume + decode envelopes, no Redis", rate(r.kafkaLimit), "-", "");
+        }
+        if (r.naiveSync != null) {
+            runs.row("3a. naive-sync: HSET + EXPIRE per record, commitSync per poll", rate(r.naiveSync), "-", "no fence");
+        }
+        if (r.naiveBatched != null) {
+            runs.row("3b. naive-batched: async fenced call per record, await, commitSync", rate(r.naiveBatched),
+                    micros(r.naiveBatchedStats, r.naiveBatched.events()), "");
+        }
+        if (r.projector != null) {
+            runs.row("4. projector, 1 instance", rate(r.projector.throughput()),
+                    micros(r.projector.redis(), r.projector.throughput().events()),
+                    String.format(Locale.ROOT, "zero lag %.1f s after the first event", r.projector.secondsToZeroLag()));
+        }
+        if (r.scaling != null) {
+            runs.row("7. projector, " + r.scalingInstances + " instances (same application id)", rate(r.scaling.throughput()),
+                    micros(r.scaling.redis(), r.scaling.throughput().events()), "partitions " + r.scaling.partitionsByMember().values());
+        }
+        out.append(runs.render()).append('\n');
+        if (r.redisLimit != null) {
+            out.append("redis limit, redis commands/event: ")
+                    .append(r.redisLimitStats.commandsPer(r.redisLimit.throughput().events())).append("\n\n");
+        }
+
+        if (r.projector != null) {
+            out.append(ratio("of limit", r.ofLimit(), "%.2f")).append(ratio("vs naive-batched", r.versus(r.naiveBatched), "%.1fx"))
+                    .append(ratio("vs naive-sync", r.versus(r.naiveSync), "%.1fx"))
+                    .append(String.format(Locale.ROOT, "redis µs/event: %.1f  (script time %.1f µs/event, %.2f script calls/event)%n",
+                            r.projector.redis().cpuMicrosPer(r.projector.throughput().events()),
+                            (double) r.projector.redis().scriptMicros() / r.projector.throughput().events(),
+                            (double) r.projector.redis().scriptCalls() / r.projector.throughput().events()))
+                    .append("redis commands/event: ").append(r.projector.redis().commandsPer(r.projector.throughput().events())).append('\n')
+                    .append("outcomes: ").append(r.projector.outcomes()).append('\n');
+            if (r.modelDivergences != null) {
+                out.append(String.format(Locale.ROOT, "model check: %,d entries implied by the log, %d divergent%s%n",
+                        r.modelEntries, r.modelDivergences.size(), r.modelDivergences.isEmpty() ? " (Redis equals the reference projection)"
+                                : ": " + String.join("; ", r.modelDivergences.subList(0, Math.min(5, r.modelDivergences.size())))));
+            }
+            out.append('\n');
+            TextTable cpu = new TextTable("process (run 4)", "cores used");
+            r.projector.cores().forEach((process, cores) -> cpu.row(process, String.format(Locale.ROOT, "%.2f", cores)));
+            out.append(cpu.render()).append('\n');
+        }
+
+        TextTable memory = new TextTable("memory", "MiB");
+        if (r.projector != null) {
+            memory.row("projector heap after GC, at full rate", mib(r.projector.heapAfterGcBytes()));
+            memory.row("projector RSS, peak at full rate", mib(r.projector.peakRssBytes()));
+        }
+        if (r.pause != null) {
+            memory.row("projector heap after GC, before the Redis pause", mib(r.pause.heapBeforeBytes()));
+            memory.row(String.format(Locale.ROOT, "projector heap after GC, peak during a %d s Redis pause at %.0f events/s",
+                    r.pause.pause().toSeconds(), r.pause.rate()), mib(r.pause.peakHeapAfterGcBytes()));
+            memory.row("projector RSS, peak during the pause", mib(r.pause.peakRssBytes()));
+        }
+        if (r.projector != null || r.pause != null) {
+            out.append(memory.render());
+            if (r.pause != null) {
+                out.append(String.format(Locale.ROOT, "after the pause: %,d events produced during it, caught up %.1f s after Redis came back%n",
+                        r.pause.produced(), r.pause.secondsToCatchUp()));
+            }
+            out.append('\n');
+        }
+
+        if (r.latency != null) {
+            TextTable latency = new TextTable("latency, produce to visible in Redis", "ms");
+            latency.row("p50", String.format(Locale.ROOT, "%.1f", r.latency.percentileMillis(50)));
+            latency.row("p99", String.format(Locale.ROOT, "%.1f", r.latency.percentileMillis(99)));
+            latency.row("p99.9", String.format(Locale.ROOT, "%.1f", r.latency.percentileMillis(99.9)));
+            latency.row("max", String.format(Locale.ROOT, "%.1f", r.latency.percentileMillis(100)));
+            out.append(latency.render());
+            out.append(String.format(Locale.ROOT, "at %,.0f events/s (%,d produced; %,d samples, %d not observed)%n%n",
+                    r.latency.rate(), r.latency.produced(), r.latency.sortedLatencyNanos().length, r.latency.unobserved()));
+        }
+        r.environment.forEach((k, v) -> out.append(k).append(": ").append(v).append('\n'));
+        return out.toString();
+    }
+
+    Map<String, Object> json() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("records", r.loaded.records());
+        json.put("entities", r.loaded.entities());
+        json.put("partitions", r.partitions);
+        if (r.redisLimit != null) {
+            json.put("redisLimitEventsPerSecond", r.redisLimit.throughput().eventsPerSecond());
+            json.put("redisLimitMutationsPerSecond", r.redisLimit.mutations() / r.redisLimit.throughput().seconds());
+            json.put("redisLimitRedisMicrosPerEvent", r.redisLimitStats.cpuMicrosPer(r.redisLimit.throughput().events()));
+        }
+        putRate(json, "kafkaLimitEventsPerSecond", r.kafkaLimit);
+        putRate(json, "naiveSyncEventsPerSecond", r.naiveSync);
+        putRate(json, "naiveBatchedEventsPerSecond", r.naiveBatched);
+        if (r.projector != null) {
+            json.put("projectorEventsPerSecond", r.projector.throughput().eventsPerSecond());
+            json.put("ofLimit", r.ofLimit());
+            json.put("vsNaiveBatched", r.versus(r.naiveBatched));
+            json.put("vsNaiveSync", r.versus(r.naiveSync));
+            json.put("redisMicrosPerEvent", r.projector.redis().cpuMicrosPer(r.projector.throughput().events()));
+            json.put("scriptCallsPerEvent", (double) r.projector.redis().scriptCalls() / r.projector.throughput().events());
+            json.put("secondsToZeroLag", r.projector.secondsToZeroLag());
+            json.put("outcomes", r.projector.outcomes());
+            json.put("cores", r.projector.cores());
+            json.put("heapAfterGcBytes", r.projector.heapAfterGcBytes());
+            json.put("peakRssBytes", r.projector.peakRssBytes());
+            json.put("modelEntries", r.modelEntries);
+            json.put("modelDivergences", r.modelDivergences == null ? null : r.modelDivergences.size());
+        }
+        if (r.latency != null) {
+            json.put("latencyRate", r.latency.rate());
+            json.put("latencyP50Ms", r.latency.percentileMillis(50));
+            json.put("latencyP99Ms", r.latency.percentileMillis(99));
+            json.put("latencyP999Ms", r.latency.percentileMillis(99.9));
+            json.put("latencySamples", r.latency.sortedLatencyNanos().length);
+        }
+        if (r.pause != null) {
+            json.put("pauseSeconds", r.pause.pause().toSeconds());
+            json.put("pauseHeapBeforeBytes", r.pause.heapBeforeBytes());
+            json.put("pausePeakHeapAfterGcBytes", r.pause.peakHeapAfterGcBytes());
+            json.put("pausePeakRssBytes", r.pause.peakRssBytes());
+            json.put("pauseCatchUpSeconds", r.pause.secondsToCatchUp());
+        }
+        if (r.scaling != null) {
+            json.put("scalingInstances", r.scalingInstances);
+            json.put("scalingEventsPerSecond", r.scaling.throughput().eventsPerSecond());
+            json.put("scalingPartitionsByMember", r.scaling.partitionsByMember());
+        }
+        json.put("environment", r.environment);
+        return json;
+    }
+
+    private static void putRate(Map<String, Object> json, String name, Throughput throughput) {
+        if (throughput != null) {
+            json.put(name, throughput.eventsPerSecond());
+        }
+    }
+
+    private static String rate(Throughput t) {
+        return String.format(Locale.ROOT, "%,.0f", t.eventsPerSecond());
+    }
+
+    private static String micros(RedisStats stats, long events) {
+        return stats == null ? "-" : String.format(Locale.ROOT, "%.1f", stats.cpuMicrosPer(events));
+    }
+
+    private static String mib(long bytes) {
+        return bytes < 0 ? "-" : String.format(Locale.ROOT, "%.0f", bytes / 1048576.0);
+    }
+
+    private static String ratio(String name, Double value, String format) {
+        return value == null ? "" : name + ": " + String.format(Locale.ROOT, format, value) + "\n";
+    }
+}

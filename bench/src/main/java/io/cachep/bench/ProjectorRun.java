@@ -1,0 +1,65 @@
+package io.cachep.bench;
+
+import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+
+/**
+ * The projector end to end: its processes read the pre-loaded topics from the start; the clock runs from the first
+ * event handled to the last, read off each instance's {@code cachep_events_total} (counted when Redis acknowledges
+ * the event's writes). Meanwhile it samples the CPU of every process, Redis's own CPU, the projectors' RSS, and once,
+ * half way, their heap after a full GC. Then it waits for the committed offsets to reach the end (zero lag).
+ */
+final class ProjectorRun {
+    private static final Duration POLL = Duration.ofMillis(100);
+    private static final Duration TIMEOUT = Duration.ofMinutes(30);
+
+    record Result(Throughput throughput, RedisStats redis, Map<String, Double> cores, long peakRssBytes,
+                  long heapAfterGcBytes, double secondsToZeroLag, Map<String, Long> outcomes,
+                  Map<String, Integer> partitionsByMember) {}
+
+    private ProjectorRun() {}
+
+    static Result measure(String name, ProjectorFleet fleet, long expected, Admin admin, LagProbe lag,
+                          RedisCommands<String, String> redis, CpuSplit cpu) throws Exception {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        long handledAtStart = -1;
+        long startNanos = 0;
+        RedisStats redisAtStart = null;
+        long peakRss = 0;
+        long heapAfterGc = -1;
+        long handled = 0;
+        while (true) {
+            fleet.requireAlive();
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(name + ": only " + handled + " of " + expected + " events handled in " + TIMEOUT);
+            }
+            handled = fleet.eventsHandled();
+            if (handledAtStart < 0 && handled > 0) {
+                startNanos = System.nanoTime();
+                handledAtStart = handled;
+                redisAtStart = RedisStats.read(redis);
+                cpu.start();
+            }
+            if (handledAtStart >= 0) {
+                peakRss = Math.max(peakRss, fleet.rssBytes());
+                if (heapAfterGc < 0 && handled >= expected / 2) {
+                    heapAfterGc = fleet.heapAfterFullGc();
+                }
+            }
+            if (handled >= expected) {
+                break;
+            }
+            Thread.sleep(POLL.toMillis()); // a sampling interval, not a wait for a condition: the loop checks it
+        }
+        double seconds = (System.nanoTime() - startNanos) / 1e9;
+        Map<String, Double> cores = cpu.coresSinceStart();
+        RedisStats redisUsed = RedisStats.read(redis).minus(redisAtStart);
+        Throughput throughput = new Throughput(name, expected - handledAtStart, seconds);
+        lag.awaitZero(TIMEOUT);
+        double toZeroLag = (System.nanoTime() - startNanos) / 1e9;
+        return new Result(throughput, redisUsed, cores, peakRss, heapAfterGc, toZeroLag, fleet.outcomes(),
+                ConsumerGroups.partitionsByMember(admin, fleet.applicationId));
+    }
+}

@@ -1,0 +1,81 @@
+package io.cachep.bench;
+
+import io.lettuce.core.api.sync.RedisCommands;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * What Redis's one thread spent, from {@code INFO cpu} and {@code INFO commandstats}: the fence runs there, so its
+ * CPU per event is the figure that bounds the whole projection on one Redis.
+ *
+ * @param mainThreadCpuSeconds user + system CPU of Redis's main thread
+ * @param scriptCalls          EVALSHA and EVAL calls
+ * @param scriptMicros         time spent inside those calls
+ */
+record RedisStats(double mainThreadCpuSeconds, long scriptCalls, long scriptMicros, long commands,
+                  Map<String, Long> callsByCommand) {
+    static RedisStats read(RedisCommands<String, String> redis) {
+        Map<String, String> cpu = fields(redis.info("cpu"));
+        long calls = 0;
+        long micros = 0;
+        long commands = 0;
+        Map<String, Long> byCommand = new java.util.TreeMap<>();
+        for (Map.Entry<String, String> stat : fields(redis.info("commandstats")).entrySet()) {
+            Map<String, Long> numbers = numbers(stat.getValue());
+            commands += numbers.getOrDefault("calls", 0L);
+            byCommand.put(stat.getKey().substring("cmdstat_".length()), numbers.getOrDefault("calls", 0L));
+            if (stat.getKey().equals("cmdstat_evalsha") || stat.getKey().equals("cmdstat_eval")) {
+                calls += numbers.getOrDefault("calls", 0L);
+                micros += numbers.getOrDefault("usec", 0L);
+            }
+        }
+        double mainThread = Double.parseDouble(cpu.getOrDefault("used_cpu_user_main_thread", cpu.get("used_cpu_user")))
+                + Double.parseDouble(cpu.getOrDefault("used_cpu_sys_main_thread", cpu.get("used_cpu_sys")));
+        return new RedisStats(mainThread, calls, micros, commands, byCommand);
+    }
+
+    RedisStats minus(RedisStats before) {
+        Map<String, Long> byCommand = new java.util.TreeMap<>(callsByCommand);
+        before.callsByCommand.forEach((command, calls) -> byCommand.merge(command, -calls, Long::sum));
+        byCommand.values().removeIf(calls -> calls == 0);
+        return new RedisStats(mainThreadCpuSeconds - before.mainThreadCpuSeconds, scriptCalls - before.scriptCalls,
+                scriptMicros - before.scriptMicros, commands - before.commands, byCommand);
+    }
+
+    /** Main-thread CPU microseconds per event. */
+    double cpuMicrosPer(long events) {
+        return events == 0 ? 0 : mainThreadCpuSeconds * 1e6 / events;
+    }
+
+    /** Redis commands run per event, most frequent first, e.g. {@code hget 9.1, hset 4.0, ...} (inside scripts too). */
+    String commandsPer(long events) {
+        StringBuilder out = new StringBuilder();
+        callsByCommand.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(12)
+                .forEach(e -> out.append(out.length() == 0 ? "" : ", ").append(e.getKey())
+                        .append(String.format(java.util.Locale.ROOT, " %.2f", (double) e.getValue() / events)));
+        return out.toString();
+    }
+
+    private static Map<String, String> fields(String info) {
+        Map<String, String> fields = new HashMap<>();
+        for (String line : info.split("\r?\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && !line.startsWith("#")) {
+                fields.put(line.substring(0, colon), line.substring(colon + 1).trim());
+            }
+        }
+        return fields;
+    }
+
+    /** {@code calls=3,usec=40,usec_per_call=13.33,...} as numbers (whole ones only). */
+    private static Map<String, Long> numbers(String stat) {
+        Map<String, Long> numbers = new HashMap<>();
+        for (String pair : stat.split(",")) {
+            String[] kv = pair.split("=", 2);
+            if (kv.length == 2 && kv[1].matches("\\d+")) {
+                numbers.put(kv[0], Long.parseLong(kv[1]));
+            }
+        }
+        return numbers;
+    }
+}
