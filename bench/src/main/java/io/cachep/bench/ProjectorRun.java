@@ -12,7 +12,8 @@ import org.apache.kafka.clients.admin.Admin;
  * half way, their heap after a full GC. Then it waits for the committed offsets to reach the end (zero lag).
  */
 final class ProjectorRun {
-    private static final Duration POLL = Duration.ofMillis(100);
+    /** How often the instances' metrics are read: each read is a Prometheus scrape, a few ms of the projector's CPU. */
+    private static final Duration POLL = Duration.ofMillis(250);
     private static final Duration TIMEOUT = Duration.ofMinutes(30);
 
     record Result(Throughput throughput, RedisStats redis, Map<String, Double> cores, long peakRssBytes,

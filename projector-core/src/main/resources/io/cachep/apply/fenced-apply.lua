@@ -26,16 +26,23 @@
 -- f:<field> and m:<member> (version of the last write of that field or member), x and xv (the expiry and the version
 -- that set it), t (latest event time of any write), tf (latest tag invalidation time).
 --
--- Cost: Redis runs a redis.call() in about a microsecond, so this script makes as few as it can. Each fence is read
--- once per batch (HGETALL) into a Lua table, changed there, and written back once at the end; each data key's type
--- is asked once and then followed through the writes; an expiry is sent only when it changes. Between calls, a data
--- key's own TTL always equals its fence's x (none without x): finalize() keeps it so, so it need not be read back.
+-- Cost: every redis.call() costs Redis's one thread about a microsecond, so this script makes as few as it can. A
+-- fence's fields are read once per batch into a Lua table (one HMGET of the fields the operations need; HGETALL only
+-- for a whole-entry write, which must see every cell), changed there, and written back once at the end; each data
+-- key's type is asked once and then followed through the writes; an expiry is sent only when it changes. Between
+-- calls, a data key's own TTL always equals its fence's x (none without x): finalize() keeps it so, so it need not
+-- be read back.
 
+-- Times, expiries and versions stay the canonical integer strings they arrive as, and are compared as text: Redis
+-- turns a Lua number passed to redis.call() into text with printf('%.17g'), and Lua's tonumber() and
+-- string.format('%.0f') are as slow; together they cost more than all the commands of an event.
 local retention = tonumber(ARGV[1])
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+local nowText = string.format('%d', now)
 
-local function num(n) return string.format('%.0f', n) end
+-- An integer as canonical text; %d formats it as an integer, without the floating-point printing of %.0f.
+local function text(n) return string.format('%d', n) end
 
 -- Compares canonical integer strings: a shorter one is smaller; equal lengths compare as text.
 local function compare(a, b)
@@ -56,39 +63,86 @@ local function fenced_by(V, current)
 end
 
 -- The batch's view of each pair p.
-local fences = {}   -- fence fields, read once
+local fences = {}   -- fence fields known so far: the value, or false when known to be absent
+local complete = {} -- true once every field of the fence is known (read with HGETALL)
 local changed = {}  -- fence fields to write back
 local dropped = {}  -- fence fields to delete
 local fenceTtl = {} -- { initial = ms or -1 (none), target = ms or -1 }, once the fence's lifetime is decided
 local dtype = {}    -- the data key's type ('none' when absent); nil: unknown, ask Redis
 local dttl = {}     -- the expiry on the data key (false: none); nil: unknown, set it whenever the key exists
-local loadedX = {}  -- the fence's x as loaded: by the invariant, the data key's TTL if it exists
+local loadedX = {}  -- the fence's x as first read: by the invariant, the data key's TTL if it exists
 local asked = {}    -- whether the data key's type has been asked yet in this batch
 
 local function data_key(p) return KEYS[2 * p - 1] end
 local function fence_key(p) return KEYS[2 * p] end
 
--- Loads pair p's fence, or returns an error message when the fence key is not a hash.
-local function load(p)
+-- Reads pair p's fence fields that every operation may read (v, d, x, xv, t, tf), once per batch, with one HMGET;
+-- returns an error message when the fence key is not a hash. Fields are read, never the whole hash: a set's fence
+-- holds a version per member ever written, which HGETALL would read on every call. Written out, not looped: Redis's
+-- Lua spends tens of nanoseconds on every table and loop step, which add up to more than the command itself.
+local function need_base(p)
   if fences[p] then return nil end
-  local cells = redis.pcall('HGETALL', fence_key(p))
-  if cells.err then return 'WRONGTYPE fence key ' .. fence_key(p) .. ' is not a hash' end
-  local f = {}
-  for i = 1, #cells, 2 do f[cells[i]] = cells[i + 1] end
-  fences[p], changed[p], dropped[p] = f, {}, {}
-  loadedX[p] = f.x and tonumber(f.x) or false
+  local r = redis.pcall('HMGET', fence_key(p), 'v', 'd', 'x', 'xv', 't', 'tf')
+  if r.err then return 'WRONGTYPE fence key ' .. fence_key(p) .. ' is not a hash' end
+  fences[p] = { v = r[1] or false, d = r[2] or false, x = r[3] or false, xv = r[4] or false, t = r[5] or false,
+                tf = r[6] or false }
+  changed[p], dropped[p] = {}, {}
   return nil
 end
 
+-- Makes more fields of pair p's fence known (after need_base), with one HMGET for those that are not.
+local function need(p, names)
+  if complete[p] then return end
+  local f = fences[p]
+  local missing = {}
+  for _, name in ipairs(names) do
+    if f[name] == nil then missing[#missing + 1] = name end
+  end
+  if #missing == 0 then return end
+  local values = redis.call('HMGET', fence_key(p), unpack(missing))
+  for i, name in ipairs(missing) do f[name] = values[i] or false end
+end
+
+-- Every field of pair p's fence (for a whole-entry write, which must see every field and member version).
+local function need_all(p)
+  if complete[p] then return end
+  local f = fences[p]
+  local cells = redis.call('HGETALL', fence_key(p))
+  for i = 1, #cells, 2 do
+    if f[cells[i]] == nil then f[cells[i]] = cells[i + 1] end -- what the batch already knows or changed wins
+  end
+  complete[p] = true
+end
+
+-- A fence field's value, or nil when absent.
+local function fv(p, name)
+  local value = fences[p][name]
+  if value == nil and not complete[p] then
+    value = redis.call('HGET', fence_key(p), name) or false
+    fences[p][name] = value
+  end
+  return value or nil
+end
+
+-- Remembers x as it was before the batch changed it: the data key's TTL, by the invariant, until finalize sets it.
+local function keep_original_x(p, name)
+  if name == 'x' and loadedX[p] == nil then
+    local x = fv(p, 'x')
+    loadedX[p] = x or false
+  end
+end
+
 local function fset(p, name, value)
+  keep_original_x(p, name)
   fences[p][name] = value
   changed[p][name] = true
   dropped[p][name] = nil
 end
 
 local function fdel(p, name)
-  if fences[p][name] ~= nil then
-    fences[p][name] = nil
+  if fv(p, name) ~= nil then
+    keep_original_x(p, name)
+    fences[p][name] = false
     changed[p][name] = nil
     dropped[p][name] = true
   end
@@ -100,7 +154,14 @@ local function data_type(p)
     dtype[p] = redis.call('TYPE', data_key(p)).ok
     if not asked[p] then
       asked[p] = true
-      dttl[p] = dtype[p] ~= 'none' and loadedX[p] or false
+      if dtype[p] == 'none' then
+        dttl[p] = false
+      elseif loadedX[p] ~= nil then
+        dttl[p] = loadedX[p]
+      else
+        local x = fv(p, 'x')
+        dttl[p] = x or false
+      end
     end
   end
   return dtype[p]
@@ -113,15 +174,15 @@ local function removed_from(p)
 end
 
 local function touch_time(p, T)
-  local t = fences[p].t
-  if not t or tonumber(t) < T then fset(p, 't', num(T)) end
+  local t = fv(p, 't')
+  if not t or compare(t, T) < 0 then fset(p, 't', T) end
 end
 
 -- The expiry is a register of its own, fenced by the version that set it: an overwrite without an expiry keeps
 -- it, an older expiry never replaces a newer one.
 local function set_expiry(p, V, expireAt)
-  if expireAt < 0 or fenced_by(V, fences[p].xv) then return end
-  fset(p, 'x', num(expireAt))
+  if expireAt == '-1' or fenced_by(V, fv(p, 'xv')) then return end
+  fset(p, 'x', expireAt)
   fset(p, 'xv', V)
 end
 
@@ -131,9 +192,10 @@ local function clear_older_cells(p, V)
   local data = data_key(p)
   local dt = data_type(p)
   local kept = {}
+  need_all(p)
   for name, version in pairs(fences[p]) do
     local kind = string.sub(name, 1, 2)
-    if kind == 'f:' or kind == 'm:' then
+    if version and (kind == 'f:' or kind == 'm:') then
       local item = string.sub(name, 3)
       if compare(version, V) > 0 then
         if kind == 'f:' then
@@ -168,7 +230,7 @@ end
 local function upsert(p, op, V, T)
   touch_time(p, T)
   set_expiry(p, V, op.expireAt)
-  local outcome = fenced_by(V, fences[p].v)
+  local outcome = fenced_by(V, fv(p, 'v'))
   if outcome then return outcome end
   local kept = clear_older_cells(p, V)
   if op.code == 'US' then
@@ -197,13 +259,13 @@ end
 
 local function delete(p, op, V, T)
   touch_time(p, T)
-  local outcome = fenced_by(V, fences[p].v)
+  local outcome = fenced_by(V, fv(p, 'v'))
   if outcome then return outcome end
   restore(p, clear_older_cells(p, V))
   fset(p, 'v', V)
   fset(p, 'd', '1')
   -- As of this version the entity is gone, expiry included (unless a newer event set one).
-  if not fenced_by(V, fences[p].xv) then
+  if not fenced_by(V, fv(p, 'xv')) then
     fdel(p, 'x')
     fset(p, 'xv', V)
   end
@@ -214,12 +276,12 @@ end
 local function merge(p, op, V, T)
   touch_time(p, T)
   set_expiry(p, V, op.expireAt)
-  local outcome = fenced_by(V, fences[p].v)
+  local outcome = fenced_by(V, fv(p, 'v'))
   if outcome then return outcome end
   local applied, stale = 0, 0
   local sets, removals = {}, {}
   local function field(name, value)
-    local r = fenced_by(V, fences[p]['f:' .. name])
+    local r = fenced_by(V, fv(p, 'f:' .. name))
     if r == 'stale' then stale = stale + 1 end
     if r then return end
     if value then
@@ -249,7 +311,7 @@ end
 local function member(p, op, V, T)
   touch_time(p, T)
   if op.code == 'SA' or op.code == 'ZA' then set_expiry(p, V, op.expireAt) end
-  local outcome = fenced_by(V, fences[p].v) or fenced_by(V, fences[p]['m:' .. op.member])
+  local outcome = fenced_by(V, fv(p, 'v')) or fenced_by(V, fv(p, 'm:' .. op.member))
   if outcome then return outcome end
   local data = data_key(p)
   if op.code == 'SA' then redis.call('SADD', data, op.member); dtype[p] = 'set'
@@ -261,17 +323,17 @@ local function member(p, op, V, T)
 end
 
 local function expire(p, op, V)
-  local outcome = fenced_by(V, fences[p].xv)
+  local outcome = fenced_by(V, fv(p, 'xv'))
   if outcome then return outcome end
-  fset(p, 'x', num(op.expireAt))
+  fset(p, 'x', op.expireAt)
   fset(p, 'xv', V)
   return 'applied'
 end
 
 local function flush(p, flushTime)
-  local tf = fences[p].tf
-  if tf and tonumber(tf) >= flushTime then return 'duplicate' end
-  fset(p, 'tf', num(flushTime))
+  local tf = fv(p, 'tf')
+  if tf and compare(tf, flushTime) >= 0 then return 'duplicate' end
+  fset(p, 'tf', flushTime)
   return 'applied'
 end
 
@@ -293,15 +355,24 @@ local function fold_fence_ttl(p, persist, untilMs)
   end
 end
 
+-- Whether pair p's fence holds anything, after the batch's writes so far.
+local function fence_exists(p)
+  if next(changed[p]) ~= nil then return true end
+  for _, value in pairs(fences[p]) do
+    if value then return true end
+  end
+  return not complete[p] and redis.call('EXISTS', fence_key(p)) == 1
+end
+
 -- Makes the data key match the fence after an event's writes: expiry, tag invalidation, and the fence's lifetime.
 -- Returns true when the entry's expiry has passed.
 local function finalize(p)
-  local f = fences[p]
-  if next(f) == nil then return false end -- nothing written, no fence: nothing to keep in step
-  local x = f.x and tonumber(f.x)
-  local expired = x and x <= now
+  if not fence_exists(p) then return false end -- nothing written, no fence: nothing to keep in step
+  local x = fv(p, 'x')
+  local t, tf = fv(p, 't'), fv(p, 'tf')
+  local expired = x and compare(x, nowText) <= 0
   local exists = data_type(p) ~= 'none'
-  if expired or (f.tf and f.t and tonumber(f.t) <= tonumber(f.tf)) then
+  if expired or (tf and t and compare(t, tf) <= 0) then
     if exists then redis.call('DEL', data_key(p)) end
     dtype[p], dttl[p], exists = 'none', false, false
   elseif exists and x then
@@ -313,7 +384,7 @@ local function finalize(p)
     fold_fence_ttl(p, true)
   else
     local untilMs = now + retention
-    if x and x > now then untilMs = x + retention end
+    if x and compare(x, nowText) > 0 then untilMs = tonumber(x) + retention end
     fold_fence_ttl(p, false, untilMs)
   end
   return expired
@@ -332,8 +403,8 @@ local function write_fences()
     for name in pairs(dropped[p]) do removals[#removals + 1] = name end
     if #removals > 0 then redis.call('HDEL', fence_key(p), unpack(removals)) end
     local ttl = fenceTtl[p]
-    if ttl and ttl.target ~= ttl.initial and next(f) ~= nil then
-      if ttl.target < 0 then redis.call('PERSIST', fence_key(p)) else redis.call('PEXPIREAT', fence_key(p), ttl.target) end
+    if ttl and ttl.target ~= ttl.initial then
+      if ttl.target < 0 then redis.call('PERSIST', fence_key(p)) else redis.call('PEXPIREAT', fence_key(p), text(ttl.target)) end
     end
   end
 end
@@ -348,7 +419,7 @@ local function parse(i, count)
     local code = op.code
     i = i + 2
     if code == 'UH' or code == 'M' then
-      op.expireAt = tonumber(ARGV[i])
+      op.expireAt = ARGV[i]
       local n = tonumber(ARGV[i + 1])
       op.fields = {}
       for j = 1, 2 * n do op.fields[j] = ARGV[i + 1 + j] end
@@ -360,19 +431,19 @@ local function parse(i, count)
         i = i + 1 + removals
       end
     elseif code == 'US' then
-      op.expireAt = tonumber(ARGV[i]); op.value = ARGV[i + 1]; i = i + 2
+      op.expireAt = ARGV[i]; op.value = ARGV[i + 1]; i = i + 2
     elseif code == 'D' then
       op.channel = ARGV[i]; i = i + 1
     elseif code == 'X' then
-      op.expireAt = tonumber(ARGV[i]); i = i + 1
+      op.expireAt = ARGV[i]; i = i + 1
     elseif code == 'SA' then
-      op.expireAt = tonumber(ARGV[i]); op.member = ARGV[i + 1]; i = i + 2
+      op.expireAt = ARGV[i]; op.member = ARGV[i + 1]; i = i + 2
     elseif code == 'ZA' then
-      op.expireAt = tonumber(ARGV[i]); op.member = ARGV[i + 1]; op.score = ARGV[i + 2]; i = i + 3
+      op.expireAt = ARGV[i]; op.member = ARGV[i + 1]; op.score = ARGV[i + 2]; i = i + 3
     elseif code == 'SR' or code == 'ZR' then
       op.member = ARGV[i]; i = i + 1
     elseif code == 'F' then
-      op.flushTime = tonumber(ARGV[i]); i = i + 1
+      op.flushTime = ARGV[i]; i = i + 1
     elseif code == 'R' then
       op.tag = tonumber(ARGV[i]); i = i + 1
     else
@@ -383,17 +454,28 @@ local function parse(i, count)
   return ops, i
 end
 
--- Before any write of the event: every fence is a hash and every data key holds the type its rule writes.
+-- Before any write of the event: every fence is a hash and every data key holds the type its rule writes. Also
+-- reads the fence fields the operations will need: the common ones in one HMGET per entry and batch, a member's or
+-- merged fields' own in one more.
 local function check_types(ops)
   for _, op in ipairs(ops) do
-    if op.code ~= 'R' then
-      local problem = load(op.p)
+    local code, p = op.code, op.p
+    if code ~= 'R' then
+      local problem = need_base(p)
       if problem then return problem end
-      local expected = EXPECTED_TYPE[op.code]
+      if op.member then
+        fv(p, 'm:' .. op.member)
+      elseif code == 'M' then
+        local names = {}
+        for j = 1, #op.fields, 2 do names[#names + 1] = 'f:' .. op.fields[j] end
+        for _, name in ipairs(op.removed) do names[#names + 1] = 'f:' .. name end
+        need(p, names)
+      end
+      local expected = EXPECTED_TYPE[code]
       if expected then
-        local actual = data_type(op.p)
+        local actual = data_type(p)
         if actual ~= 'none' and actual ~= expected then
-          return 'WRONGTYPE key ' .. data_key(op.p) .. ' holds a ' .. actual .. ', the rule writes a ' .. expected
+          return 'WRONGTYPE key ' .. data_key(p) .. ' holds a ' .. actual .. ', the rule writes a ' .. expected
         end
       end
     end
@@ -407,8 +489,8 @@ local flushedAt = {} -- per tag pair: its invalidation marker, read once
 local function register(p, t, T)
   redis.call('ZADD', KEYS[2 * t - 1], 'GT', T, data_key(p))
   if flushedAt[t] == nil then flushedAt[t] = redis.call('GET', KEYS[2 * t]) or false end
-  local at = flushedAt[t] and tonumber(flushedAt[t])
-  if at and at >= T then
+  local at = flushedAt[t]
+  if at and compare(at, T) >= 0 then
     flush(p, at)
     finalize(p)
   end
@@ -448,7 +530,7 @@ end
 local results = {}
 local i = 3
 for e = 1, tonumber(ARGV[2]) do
-  local V, T, count = ARGV[i], tonumber(ARGV[i + 1]), tonumber(ARGV[i + 2])
+  local V, T, count = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
   local ops
   ops, i = parse(i + 3, count)
   -- One event's failure (a bug, or a rule writing two types to one key) must not fail the others in the batch.
