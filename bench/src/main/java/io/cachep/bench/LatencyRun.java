@@ -35,8 +35,9 @@ final class LatencyRun {
             if (sortedLatencyNanos.length == 0) {
                 return Double.NaN;
             }
-            int index = (int) Math.min(sortedLatencyNanos.length - 1, Math.ceil(p / 100.0 * sortedLatencyNanos.length) - 1);
-            return sortedLatencyNanos[Math.max(0, index)] / 1e6;
+            // Nearest rank; the small subtraction keeps 99.9% of 1000 at rank 999, where doubles would make it 1000.
+            int rank = (int) Math.ceil(p * sortedLatencyNanos.length / 100.0 - 1e-9);
+            return sortedLatencyNanos[Math.min(sortedLatencyNanos.length, Math.max(1, rank)) - 1] / 1e6;
         }
     }
 

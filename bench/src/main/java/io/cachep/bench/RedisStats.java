@@ -15,12 +15,17 @@ import java.util.Map;
 record RedisStats(double mainThreadCpuSeconds, long scriptCalls, long scriptMicros, long commands,
                   Map<String, Long> callsByCommand) {
     static RedisStats read(RedisCommands<String, String> redis) {
-        Map<String, String> cpu = fields(redis.info("cpu"));
+        return parse(redis.info("cpu"), redis.info("commandstats"));
+    }
+
+    /** From the text of {@code INFO cpu} and {@code INFO commandstats}. */
+    static RedisStats parse(String cpuInfo, String commandStats) {
+        Map<String, String> cpu = fields(cpuInfo);
         long calls = 0;
         long micros = 0;
         long commands = 0;
         Map<String, Long> byCommand = new java.util.TreeMap<>();
-        for (Map.Entry<String, String> stat : fields(redis.info("commandstats")).entrySet()) {
+        for (Map.Entry<String, String> stat : fields(commandStats).entrySet()) {
             Map<String, Long> numbers = numbers(stat.getValue());
             commands += numbers.getOrDefault("calls", 0L);
             byCommand.put(stat.getKey().substring("cmdstat_".length()), numbers.getOrDefault("calls", 0L));

@@ -1,0 +1,55 @@
+package io.cachep.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * The bench end to end, small: every run produces its figure, the projector's result equals the reference model of
+ * what was produced (a bench that projects wrongly fast proves nothing), and the two-instance run shares the
+ * partitions. The figures themselves are not asserted: speed is the bench's output, not a test's pass mark.
+ */
+class BenchIT {
+    @Test
+    void shouldMeasureEveryRunAndEndWithRedisEqualToTheModel() throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = new CommandLine(new BenchMain()).setCaseInsensitiveEnumValuesAllowed(true);
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+
+        int exit = commandLine.execute("--events", "20000", "--users", "1000", "--sessions", "1000",
+                "--latency-duration", "5s", "--pause", "10s", "--pause-rate", "500",
+                "--rules-file", "../rules/demo.yaml", "-o", "json");
+
+        assertThat(exit).as("exit code; stderr:%n%s", err).isZero();
+        JsonNode result = new ObjectMapper().readTree(out.toString());
+        assertThat(result.path("records").asLong()).isEqualTo(20000);
+        for (String rate : new String[] {"redisLimitEventsPerSecond", "kafkaLimitEventsPerSecond",
+                "naiveSyncEventsPerSecond", "naiveBatchedEventsPerSecond", "projectorEventsPerSecond",
+                "scalingEventsPerSecond"}) {
+            assertThat(result.path(rate).asDouble()).as(rate).isPositive();
+        }
+        assertThat(result.path("ofLimit").asDouble()).isPositive();
+        assertThat(result.path("modelEntries").asInt()).isPositive();
+        assertThat(result.path("modelDivergences").asInt()).as("entries where Redis differs from the model").isZero();
+        assertThat(result.path("outcomes").path("applied").asLong()).isPositive();
+        assertThat(result.path("latencySamples").asInt()).isPositive();
+        assertThat(result.path("latencyP99Ms").asDouble()).isPositive();
+        assertThat(result.path("pausePeakHeapAfterGcBytes").asLong()).isPositive();
+        assertThat(result.path("redisMicrosPerEvent").asDouble()).isPositive();
+        JsonNode members = result.path("scalingPartitionsByMember");
+        assertThat(members.size()).as("members of the two-instance run").isEqualTo(2);
+        int partitions = 0;
+        for (JsonNode assigned : members) {
+            assertThat(assigned.asInt()).as("partitions of each instance").isPositive();
+            partitions += assigned.asInt();
+        }
+        assertThat(partitions).as("every partition of the four demo topics, six each").isEqualTo(24);
+    }
+}
