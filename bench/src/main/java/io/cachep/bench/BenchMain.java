@@ -84,8 +84,13 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--latency-duration", defaultValue = "60s", description = "How long to produce live for the latency run (default: ${DEFAULT-VALUE}).")
     String latencyDuration;
 
-    @Option(names = "--latency-rate", defaultValue = "0", description = "Events/s for the latency run; 0: half the projector's measured rate (default).")
-    double latencyRate;
+    @Option(names = "--latency-warm-up", defaultValue = "15s", description = "Live load before the latency run samples anything (default: ${DEFAULT-VALUE}).")
+    String latencyWarmUp;
+
+    @Option(names = "--latency-rate", split = ",", paramLabel = "R",
+            description = "Events/s for the latency runs, one run per rate; by default half, a quarter and a tenth of the"
+                    + " projector's measured rate (the first is the issue's 'half load').")
+    List<Double> latencyRates = new ArrayList<>();
 
     @Option(names = "--pause", defaultValue = "2m", description = "How long Redis is paused in the memory run (default: ${DEFAULT-VALUE}).")
     String pause;
@@ -106,6 +111,11 @@ public final class BenchMain implements Callable<Integer> {
             description = "A JVM flag for the projector processes, e.g. -XX:StartFlightRecording=filename=/tmp/{instance}.jfr"
                     + " ({instance} becomes the instance's name).")
     List<String> projectorJvmOptions = new ArrayList<>();
+
+    @Option(names = "--projector-classpath", paramLabel = "CP",
+            description = "Run the projector from another build's class path (e.g. an earlier commit's"
+                    + " projector/target/projector.jar:projector/target/lib/*), to compare builds on one workload.")
+    String projectorClassPath;
 
     @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
     OutputFormat output;
@@ -156,6 +166,9 @@ public final class BenchMain implements Callable<Integer> {
             RedisClient client = RedisConnector.client(RedisURI.create(stack.redisUri()), Duration.ofSeconds(30));
             try (StatefulRedisConnection<String, String> redis = client.connect()) {
                 results.environment = environment(redis);
+                if (projectorClassPath != null) {
+                    results.environment.put("projector class path", projectorClassPath);
+                }
                 if (runs.contains(Run.kafka)) {
                     step("run 2: kafka limit");
                     results.kafkaLimit = KafkaLimitRun.run(kafka, ends);
@@ -190,7 +203,8 @@ public final class BenchMain implements Callable<Integer> {
                     reset(redis);
                     String appId = "cachep-bench-" + System.currentTimeMillis();
                     LagProbe lag = new LagProbe(admin, appId, topics);
-                    try (ProjectorFleet fleet = ProjectorFleet.start(1, appId, projectorEnv, projectorJvmOptions, projectorArgs, workDir);
+                    try (ProjectorFleet fleet = ProjectorFleet.start(1, appId, projectorEnv, projectorClassPath(),
+                            projectorJvmOptions, projectorArgs, workDir);
                          Producer<String, byte[]> producer = DemoProducer.kafkaProducer(stack.bootstrapServers(), "cachep-bench-live")) {
                         step("run 4: projector, 1 instance (logs in " + workDir + ")");
                         results.projector = ProjectorRun.measure("projector", fleet, results.loaded.records(), admin, lag,
@@ -199,12 +213,21 @@ public final class BenchMain implements Callable<Integer> {
                         ModelCheck.Result check = ModelCheck.run(engine, log, redis.sync());
                         results.modelEntries = check.entries();
                         results.modelDivergences = check.divergences();
+                        // The decoded log is needed no more: let it go, so that no collection of a heap that holds it
+                        // pauses the live producer and reader below and shows up as latency.
+                        log.clear();
+                        System.gc();
                         if (runs.contains(Run.latency)) {
-                            double rate = latencyRate > 0 ? latencyRate : results.projector.throughput().eventsPerSecond() / 2;
-                            step(String.format("run 5: latency at %.0f events/s for %s", rate, latencyDuration));
-                            results.latency = LatencyRun.run(producer, stream, rate, DurationText.parse(latencyDuration),
-                                    redis, engine.layout());
-                            lag.awaitZero(Duration.ofMinutes(10));
+                            double measured = results.projector.throughput().eventsPerSecond();
+                            List<Double> rates = latencyRates.isEmpty() ? List.of(measured / 2, measured / 4, measured / 10)
+                                    : latencyRates;
+                            for (double rate : rates) {
+                                step(String.format("run 5: latency at %.0f events/s for %s after %s of warm-up", rate,
+                                        latencyDuration, latencyWarmUp));
+                                results.latency.add(LatencyRun.run(producer, stream, rate, DurationText.parse(latencyWarmUp),
+                                        DurationText.parse(latencyDuration), redis, engine.layout()));
+                                lag.awaitZero(Duration.ofMinutes(10));
+                            }
                         }
                         if (runs.contains(Run.pause)) {
                             step("run 6: Redis paused for " + pause + " while events arrive at " + pauseRate + "/s");
@@ -218,8 +241,8 @@ public final class BenchMain implements Callable<Integer> {
                     String appId = "cachep-bench-scaling-" + System.currentTimeMillis();
                     LagProbe lag = new LagProbe(admin, appId, topics);
                     long expected = lag.endOffsets().values().stream().mapToLong(Long::longValue).sum();
-                    try (ProjectorFleet fleet = ProjectorFleet.start(scaleInstances, appId, projectorEnv, projectorJvmOptions,
-                            projectorArgs, workDir)) {
+                    try (ProjectorFleet fleet = ProjectorFleet.start(scaleInstances, appId, projectorEnv,
+                            projectorClassPath(), projectorJvmOptions, projectorArgs, workDir)) {
                         step("run 7: projector, " + scaleInstances + " instances, over all " + expected + " records");
                         results.scaling = ProjectorRun.measure("projector x" + scaleInstances, fleet, expected, admin, lag,
                                 redis.sync(), cpuSplit(fleet, stack));
@@ -238,6 +261,10 @@ public final class BenchMain implements Callable<Integer> {
         }
         out.flush();
         return results.modelDivergences == null || results.modelDivergences.isEmpty() ? 0 : 3;
+    }
+
+    private String projectorClassPath() {
+        return projectorClassPath != null ? projectorClassPath : System.getProperty("java.class.path");
     }
 
     private List<String> createTopics(Map<String, Object> kafka, ProjectionRules rules) {

@@ -2,6 +2,7 @@ package io.cachep.bench;
 
 import io.cachep.text.TextTable;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -91,15 +92,15 @@ final class BenchReport {
             out.append('\n');
         }
 
-        if (r.latency != null) {
-            TextTable latency = new TextTable("latency, produce to visible in Redis", "ms");
-            latency.row("p50", String.format(Locale.ROOT, "%.1f", r.latency.percentileMillis(50)));
-            latency.row("p99", String.format(Locale.ROOT, "%.1f", r.latency.percentileMillis(99)));
-            latency.row("p99.9", String.format(Locale.ROOT, "%.1f", r.latency.percentileMillis(99.9)));
-            latency.row("max", String.format(Locale.ROOT, "%.1f", r.latency.percentileMillis(100)));
-            out.append(latency.render());
-            out.append(String.format(Locale.ROOT, "at %,.0f events/s (%,d produced; %,d samples, %d not observed)%n%n",
-                    r.latency.rate(), r.latency.produced(), r.latency.sortedLatencyNanos().length, r.latency.unobserved()));
+        if (!r.latency.isEmpty()) {
+            TextTable latency = new TextTable("latency, produce to visible in Redis: events/s produced live", "p50 ms",
+                    "p99 ms", "p99.9 ms", "max ms", "samples");
+            for (LatencyRun.Result run : r.latency) {
+                latency.row(String.format(Locale.ROOT, "%,.0f", run.rate()), millis(run.percentileMillis(50)),
+                        millis(run.percentileMillis(99)), millis(run.percentileMillis(99.9)),
+                        millis(run.percentileMillis(100)), run.sortedLatencyNanos().length);
+            }
+            out.append(latency.render()).append('\n');
         }
         r.environment.forEach((k, v) -> out.append(k).append(": ").append(v).append('\n'));
         return out.toString();
@@ -133,12 +134,24 @@ final class BenchReport {
             json.put("modelEntries", r.modelEntries);
             json.put("modelDivergences", r.modelDivergences == null ? null : r.modelDivergences.size());
         }
-        if (r.latency != null) {
-            json.put("latencyRate", r.latency.rate());
-            json.put("latencyP50Ms", r.latency.percentileMillis(50));
-            json.put("latencyP99Ms", r.latency.percentileMillis(99));
-            json.put("latencyP999Ms", r.latency.percentileMillis(99.9));
-            json.put("latencySamples", r.latency.sortedLatencyNanos().length);
+        if (!r.latency.isEmpty()) {
+            LatencyRun.Result half = r.latency.get(0);
+            json.put("latencyRate", half.rate());
+            json.put("latencyP50Ms", half.percentileMillis(50));
+            json.put("latencyP99Ms", half.percentileMillis(99));
+            json.put("latencyP999Ms", half.percentileMillis(99.9));
+            json.put("latencySamples", half.sortedLatencyNanos().length);
+            List<Map<String, Object>> runs = new java.util.ArrayList<>();
+            for (LatencyRun.Result run : r.latency) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("rate", run.rate());
+                row.put("p50Ms", run.percentileMillis(50));
+                row.put("p99Ms", run.percentileMillis(99));
+                row.put("p999Ms", run.percentileMillis(99.9));
+                row.put("samples", run.sortedLatencyNanos().length);
+                runs.add(row);
+            }
+            json.put("latencyRuns", runs);
         }
         if (r.pause != null) {
             json.put("pauseSeconds", r.pause.pause().toSeconds());
@@ -168,6 +181,10 @@ final class BenchReport {
 
     private static String micros(RedisStats stats, long events) {
         return stats == null ? "-" : String.format(Locale.ROOT, "%.1f", stats.cpuMicrosPer(events));
+    }
+
+    private static String millis(double value) {
+        return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%.1f", value);
     }
 
     private static String mib(long bytes) {

@@ -18,7 +18,8 @@ final class BenchResults {
     /** Entries the reference projection of the log implies, and how many Redis differs on, after the projector run. */
     Integer modelEntries;
     List<String> modelDivergences;
-    LatencyRun.Result latency;
+    /** One per rate; the first at half the projector's rate unless rates were given. */
+    List<LatencyRun.Result> latency = new java.util.ArrayList<>();
     PauseRun.Result pause;
     ProjectorRun.Result scaling;
     int scalingInstances;

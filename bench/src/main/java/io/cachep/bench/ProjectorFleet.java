@@ -15,15 +15,15 @@ final class ProjectorFleet implements AutoCloseable {
         this.applicationId = applicationId;
     }
 
-    static ProjectorFleet start(int size, String applicationId, Map<String, String> environment, List<String> jvmOptions,
-                                List<String> args, Path logDir) throws IOException {
+    static ProjectorFleet start(int size, String applicationId, Map<String, String> environment, String classPath,
+                                List<String> jvmOptions, List<String> args, Path logDir) throws IOException {
         ProjectorFleet fleet = new ProjectorFleet(applicationId);
         Map<String, String> env = new java.util.HashMap<>(environment);
         env.put("PROJECTOR_APPLICATION_ID", applicationId);
         try {
             for (int i = 1; i <= size; i++) {
                 String instance = applicationId + "-" + i;
-                fleet.instances.add(ProjectorProcess.start(env,
+                fleet.instances.add(ProjectorProcess.start(env, classPath,
                         jvmOptions.stream().map(o -> o.replace("{instance}", instance)).toList(),
                         args, logDir.resolve(instance + ".log")));
             }

@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One projector as its own JVM, as it runs in production: its CPU and memory are its own to measure, apart from the
- * bench's. It runs {@link ProjectorMain} from the bench's class path with the given {@code PROJECTOR_*} environment.
+ * bench's. It runs {@link ProjectorMain} (from the bench's class path, or another build's) with the given
+ * {@code PROJECTOR_*} environment.
  */
 final class ProjectorProcess implements AutoCloseable {
     /** The projector's heap limit in the bench, so its memory figures are those of a sized deployment. */
@@ -33,8 +34,12 @@ final class ProjectorProcess implements AutoCloseable {
 
     /** @param extraArgs projector options such as {@code --set projector.inflight.max.events=2000} */
     /** @param jvmOptions extra JVM flags, e.g. to record a profile ({@code -XX:StartFlightRecording=...}) */
-    static ProjectorProcess start(Map<String, String> environment, List<String> jvmOptions, List<String> extraArgs, Path log)
-            throws IOException {
+    /**
+     * @param classPath  the projector's class path: the bench's own, or another build's to compare with
+     *                   ({@code bin/bench --projector-classpath})
+     */
+    static ProjectorProcess start(Map<String, String> environment, String classPath, List<String> jvmOptions,
+                                  List<String> extraArgs, Path log) throws IOException {
         int port = freePort();
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), MAX_HEAP));
@@ -45,7 +50,7 @@ final class ProjectorProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(environment);
         builder.environment().put("PROJECTOR_HTTP_PORT", Integer.toString(port));
-        builder.environment().put("CLASSPATH", System.getProperty("java.class.path"));
+        builder.environment().put("CLASSPATH", classPath);
         return new ProjectorProcess(builder.start(), port);
     }
 

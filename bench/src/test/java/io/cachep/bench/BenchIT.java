@@ -24,7 +24,7 @@ class BenchIT {
         commandLine.setErr(new PrintWriter(err, true));
 
         int exit = commandLine.execute("--events", "20000", "--users", "1000", "--sessions", "1000",
-                "--latency-duration", "5s", "--pause", "10s", "--pause-rate", "500",
+                "--latency-warm-up", "2s", "--latency-duration", "5s", "--latency-rate", "500", "--pause", "10s", "--pause-rate", "500",
                 "--rules-file", "../rules/demo.yaml", "-o", "json");
 
         assertThat(exit).as("exit code; stderr:%n%s", err).isZero();
