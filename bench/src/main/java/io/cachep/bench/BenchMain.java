@@ -149,7 +149,7 @@ public final class BenchMain implements Callable<Integer> {
              Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
             Map<String, Object> kafka = Map.of("bootstrap.servers", stack.bootstrapServers());
             List<String> topics = createTopics(kafka, rules);
-            
+
             step("pre-loading " + events + " records");
             FaultInjector stream = results.workload.stream();
             results.loaded = Preloader.load(stack.bootstrapServers(), results.workload, stream);
@@ -165,88 +165,17 @@ public final class BenchMain implements Callable<Integer> {
 
             RedisClient client = RedisConnector.client(RedisURI.create(stack.redisUri()), Duration.ofSeconds(30));
             try (StatefulRedisConnection<String, String> redis = client.connect()) {
+                Session session = new Session(stack, admin, redis, kafka, topics, engine, stream, workDir);
                 results.environment = environment(redis);
                 if (projectorClassPath != null) {
                     results.environment.put("projector class path", projectorClassPath);
                 }
-                if (runs.contains(Run.kafka)) {
-                    step("run 2: kafka limit");
-                    results.kafkaLimit = KafkaLimitRun.run(kafka, ends);
-                }
-                if (runs.contains(Run.redis)) {
-                    step("run 1: redis limit");
-                    reset(redis);
-                    RedisStats before = RedisStats.read(redis.sync());
-                    results.redisLimit = RedisLimitRun.run(redis, engine, log);
-                    results.redisLimitStats = RedisStats.read(redis.sync()).minus(before);
-                }
-                if (runs.contains(Run.naive_sync)) {
-                    step("run 3a: naive-sync");
-                    reset(redis);
-                    results.naiveSync = NaiveSyncRun.run(kafka, topics, results.loaded.records(), redis.sync());
-                }
-                if (runs.contains(Run.naive_batched)) {
-                    step("run 3b: naive-batched");
-                    reset(redis);
-                    RedisStats before = RedisStats.read(redis.sync());
-                    results.naiveBatched = NaiveBatchedRun.run(kafka, topics, results.loaded.records(), redis, engine);
-                    results.naiveBatchedStats = RedisStats.read(redis.sync()).minus(before);
-                }
-                Map<String, String> projectorEnv = Map.of(
-                        "PROJECTOR_KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers(),
-                        "PROJECTOR_REDIS_URI", stack.redisUri(),
-                        "PROJECTOR_RULES_FILE", rulesFile.toAbsolutePath().toString(),
-                        "PROJECTOR_DLQ_TOPIC", DLQ_TOPIC);
-                List<String> projectorArgs = new ArrayList<>();
-                projectorSettings.forEach(setting -> projectorArgs.addAll(List.of("--set", setting)));
+                measureLimitsAndBaselines(session, results, log, ends);
                 if (runs.contains(Run.projector) || runs.contains(Run.latency) || runs.contains(Run.pause)) {
-                    reset(redis);
-                    String appId = "cachep-bench-" + System.currentTimeMillis();
-                    LagProbe lag = new LagProbe(admin, appId, topics);
-                    try (ProjectorFleet fleet = ProjectorFleet.start(1, appId, projectorEnv, projectorClassPath(),
-                            projectorJvmOptions, projectorArgs, workDir);
-                         Producer<String, byte[]> producer = DemoProducer.kafkaProducer(stack.bootstrapServers(), "cachep-bench-live")) {
-                        step("run 4: projector, 1 instance (logs in " + workDir + ")");
-                        results.projector = ProjectorRun.measure("projector", fleet, results.loaded.records(), admin, lag,
-                                redis.sync(), cpuSplit(fleet, stack));
-                        step("model check: Redis against the reference projection of the log");
-                        ModelCheck.Result check = ModelCheck.run(engine, log, redis.sync());
-                        results.modelEntries = check.entries();
-                        results.modelDivergences = check.divergences();
-                        // The decoded log is needed no more: let it go, so that no collection of a heap that holds it
-                        // pauses the live producer and reader below and shows up as latency.
-                        log.clear();
-                        System.gc();
-                        if (runs.contains(Run.latency)) {
-                            double measured = results.projector.throughput().eventsPerSecond();
-                            List<Double> rates = latencyRates.isEmpty() ? List.of(measured / 2, measured / 4, measured / 10)
-                                    : latencyRates;
-                            for (double rate : rates) {
-                                step(String.format("run 5: latency at %.0f events/s for %s after %s of warm-up", rate,
-                                        latencyDuration, latencyWarmUp));
-                                results.latency.add(LatencyRun.run(producer, stream, rate, DurationText.parse(latencyWarmUp),
-                                        DurationText.parse(latencyDuration), redis, engine.layout()));
-                                lag.awaitZero(Duration.ofMinutes(10));
-                            }
-                        }
-                        if (runs.contains(Run.pause)) {
-                            step("run 6: Redis paused for " + pause + " while events arrive at " + pauseRate + "/s");
-                            results.pause = PauseRun.run(producer, stream, pauseRate, DurationText.parse(pause),
-                                    stack.redis(), fleet, lag);
-                        }
-                    }
+                    measureProjector(session, results, log);
                 }
                 if (runs.contains(Run.scaling)) {
-                    reset(redis);
-                    String appId = "cachep-bench-scaling-" + System.currentTimeMillis();
-                    LagProbe lag = new LagProbe(admin, appId, topics);
-                    long expected = lag.endOffsets().values().stream().mapToLong(Long::longValue).sum();
-                    try (ProjectorFleet fleet = ProjectorFleet.start(scaleInstances, appId, projectorEnv,
-                            projectorClassPath(), projectorJvmOptions, projectorArgs, workDir)) {
-                        step("run 7: projector, " + scaleInstances + " instances, over all " + expected + " records");
-                        results.scaling = ProjectorRun.measure("projector x" + scaleInstances, fleet, expected, admin, lag,
-                                redis.sync(), cpuSplit(fleet, stack));
-                    }
+                    measureScaling(session, results);
                 }
             } finally {
                 client.shutdown();
@@ -261,6 +190,104 @@ public final class BenchMain implements Callable<Integer> {
         }
         out.flush();
         return results.modelDivergences == null || results.modelDivergences.isEmpty() ? 0 : 3;
+    }
+
+    /** What every run works with. */
+    private record Session(DevStack stack, Admin admin, StatefulRedisConnection<String, String> redis,
+                           Map<String, Object> kafka, List<String> topics, RuleEngine engine, FaultInjector stream,
+                           Path workDir) {}
+
+    /** Runs 1 to 3: the machine's limits and the hand-written baselines, each from an empty Redis. */
+    private void measureLimitsAndBaselines(Session session, BenchResults results, List<LoggedEvent> log,
+                                           Map<TopicPartition, Long> ends) throws Exception {
+        StatefulRedisConnection<String, String> redis = session.redis();
+        if (runs.contains(Run.kafka)) {
+            step("run 2: kafka limit");
+            results.kafkaLimit = KafkaLimitRun.run(session.kafka(), ends);
+        }
+        if (runs.contains(Run.redis)) {
+            step("run 1: redis limit");
+            reset(redis);
+            RedisStats before = RedisStats.read(redis.sync());
+            results.redisLimit = RedisLimitRun.run(redis, session.engine(), log);
+            results.redisLimitStats = RedisStats.read(redis.sync()).minus(before);
+        }
+        if (runs.contains(Run.naive_sync)) {
+            step("run 3a: naive-sync");
+            reset(redis);
+            results.naiveSync = NaiveSyncRun.run(session.kafka(), session.topics(), results.loaded.records(), redis.sync());
+        }
+        if (runs.contains(Run.naive_batched)) {
+            step("run 3b: naive-batched");
+            reset(redis);
+            RedisStats before = RedisStats.read(redis.sync());
+            results.naiveBatched = NaiveBatchedRun.run(session.kafka(), session.topics(), results.loaded.records(), redis,
+                    session.engine());
+            results.naiveBatchedStats = RedisStats.read(redis.sync()).minus(before);
+        }
+    }
+
+    /** Runs 4 to 6 with one projector: catching up on the log, the model check, live latency, a Redis pause. */
+    private void measureProjector(Session session, BenchResults results, List<LoggedEvent> log) throws Exception {
+        StatefulRedisConnection<String, String> redis = session.redis();
+        reset(redis);
+        String appId = "cachep-bench-" + System.currentTimeMillis();
+        LagProbe lag = new LagProbe(session.admin(), appId, session.topics());
+        try (ProjectorFleet fleet = startProjectors(session, 1, appId);
+             Producer<String, byte[]> producer = DemoProducer.kafkaProducer(session.stack().bootstrapServers(), "cachep-bench-live")) {
+            step("run 4: projector, 1 instance (logs in " + session.workDir() + ")");
+            results.projector = ProjectorRun.measure("projector", fleet, results.loaded.records(), session.admin(), lag,
+                    redis.sync(), cpuSplit(fleet, session.stack()));
+            step("model check: Redis against the reference projection of the log");
+            ModelCheck.Result check = ModelCheck.run(session.engine(), log, redis.sync());
+            results.modelEntries = check.entries();
+            results.modelDivergences = check.divergences();
+            // The decoded log is needed no more: let it go, so that no collection of a heap that holds it pauses the
+            // live producer and reader below and shows up as latency.
+            log.clear();
+            System.gc();
+            if (runs.contains(Run.latency)) {
+                double measured = results.projector.throughput().eventsPerSecond();
+                List<Double> rates = latencyRates.isEmpty() ? List.of(measured / 2, measured / 4, measured / 10) : latencyRates;
+                for (double rate : rates) {
+                    step(String.format("run 5: latency at %.0f events/s for %s after %s of warm-up", rate, latencyDuration,
+                            latencyWarmUp));
+                    results.latency.add(LatencyRun.run(producer, session.stream(), rate, DurationText.parse(latencyWarmUp),
+                            DurationText.parse(latencyDuration), redis, session.engine().layout()));
+                    lag.awaitZero(Duration.ofMinutes(10));
+                }
+            }
+            if (runs.contains(Run.pause)) {
+                step("run 6: Redis paused for " + pause + " while events arrive at " + pauseRate + "/s");
+                results.pause = PauseRun.run(producer, session.stream(), pauseRate, DurationText.parse(pause),
+                        session.stack().redis(), fleet, lag);
+            }
+        }
+    }
+
+    /** Run 7: several projectors with one application id, over everything produced so far, from an empty Redis. */
+    private void measureScaling(Session session, BenchResults results) throws Exception {
+        reset(session.redis());
+        String appId = "cachep-bench-scaling-" + System.currentTimeMillis();
+        LagProbe lag = new LagProbe(session.admin(), appId, session.topics());
+        long expected = lag.endOffsets().values().stream().mapToLong(Long::longValue).sum();
+        try (ProjectorFleet fleet = startProjectors(session, scaleInstances, appId)) {
+            step("run 7: projector, " + scaleInstances + " instances, over all " + expected + " records");
+            results.scaling = ProjectorRun.measure("projector x" + scaleInstances, fleet, expected, session.admin(), lag,
+                    session.redis().sync(), cpuSplit(fleet, session.stack()));
+        }
+    }
+
+    private ProjectorFleet startProjectors(Session session, int instances, String appId) throws java.io.IOException {
+        Map<String, String> environment = Map.of(
+                "PROJECTOR_KAFKA_BOOTSTRAP_SERVERS", session.stack().bootstrapServers(),
+                "PROJECTOR_REDIS_URI", session.stack().redisUri(),
+                "PROJECTOR_RULES_FILE", rulesFile.toAbsolutePath().toString(),
+                "PROJECTOR_DLQ_TOPIC", DLQ_TOPIC);
+        List<String> args = new ArrayList<>();
+        projectorSettings.forEach(setting -> args.addAll(List.of("--set", setting)));
+        return ProjectorFleet.start(instances, appId, environment, projectorClassPath(), projectorJvmOptions, args,
+                session.workDir());
     }
 
     private String projectorClassPath() {
