@@ -32,7 +32,8 @@ public final class FilterOptions {
     @Option(names = "--partition", paramLabel = "P", description = "Only this DLQ partition.")
     Integer partition;
 
-    @Option(names = "--from-offset", paramLabel = "N", description = "Only DLQ offsets from N on.")
+    /** {@code --offset} is the name issue 6 gave this filter; {@code --from-offset} the one it shipped with. Both stay. */
+    @Option(names = {"--from-offset", "--offset"}, paramLabel = "N", description = "Only DLQ offsets from N on.")
     Long fromOffset;
 
     /** The filter, or IllegalArgumentException naming the bad value. */

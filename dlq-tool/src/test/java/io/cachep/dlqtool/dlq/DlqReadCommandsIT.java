@@ -83,6 +83,7 @@ class DlqReadCommandsIT {
         assertThat(positions("--since", ago(60).toString(), "--until", ago(8).toString())).containsExactly("0:2", "1:1");
         assertThat(positions("--key", "u-3")).containsExactly("1:1");
         assertThat(positions("--partition", "1", "--from-offset", "1")).containsExactly("1:1", "1:2");
+        assertThat(positions("--partition", "1", "--offset", "1")).containsExactly("1:1", "1:2");
         assertThat(positions("--type", "nothing-like-it")).isEmpty();
     }
 
