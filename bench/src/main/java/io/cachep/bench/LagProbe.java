@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -32,10 +31,6 @@ final class LagProbe {
         Map<TopicPartition, Long> ends = new HashMap<>();
         admin.listOffsets(request).all().get().forEach((partition, info) -> ends.put(partition, info.offset()));
         return ends;
-    }
-
-    Set<TopicPartition> partitions() throws ExecutionException, InterruptedException {
-        return endOffsets().keySet();
     }
 
     /** Waits until the group has committed up to the end offsets as they are now: everything produced so far is done. */

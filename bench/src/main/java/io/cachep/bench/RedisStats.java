@@ -11,9 +11,9 @@ import java.util.Map;
  * @param mainThreadCpuSeconds user + system CPU of Redis's main thread
  * @param scriptCalls          EVALSHA and EVAL calls
  * @param scriptMicros         time spent inside those calls
+ * @param callsByCommand       calls of each command, those run inside scripts included
  */
-record RedisStats(double mainThreadCpuSeconds, long scriptCalls, long scriptMicros, long commands,
-                  Map<String, Long> callsByCommand) {
+record RedisStats(double mainThreadCpuSeconds, long scriptCalls, long scriptMicros, Map<String, Long> callsByCommand) {
     static RedisStats read(RedisCommands<String, String> redis) {
         return parse(redis.info("cpu"), redis.info("commandstats"));
     }
@@ -23,11 +23,9 @@ record RedisStats(double mainThreadCpuSeconds, long scriptCalls, long scriptMicr
         Map<String, String> cpu = fields(cpuInfo);
         long calls = 0;
         long micros = 0;
-        long commands = 0;
         Map<String, Long> byCommand = new java.util.TreeMap<>();
         for (Map.Entry<String, String> stat : fields(commandStats).entrySet()) {
             Map<String, Long> numbers = numbers(stat.getValue());
-            commands += numbers.getOrDefault("calls", 0L);
             byCommand.put(stat.getKey().substring("cmdstat_".length()), numbers.getOrDefault("calls", 0L));
             if (stat.getKey().equals("cmdstat_evalsha") || stat.getKey().equals("cmdstat_eval")) {
                 calls += numbers.getOrDefault("calls", 0L);
@@ -36,7 +34,7 @@ record RedisStats(double mainThreadCpuSeconds, long scriptCalls, long scriptMicr
         }
         double mainThread = Double.parseDouble(cpu.getOrDefault("used_cpu_user_main_thread", cpu.get("used_cpu_user")))
                 + Double.parseDouble(cpu.getOrDefault("used_cpu_sys_main_thread", cpu.get("used_cpu_sys")));
-        return new RedisStats(mainThread, calls, micros, commands, byCommand);
+        return new RedisStats(mainThread, calls, micros, byCommand);
     }
 
     RedisStats minus(RedisStats before) {
@@ -44,7 +42,7 @@ record RedisStats(double mainThreadCpuSeconds, long scriptCalls, long scriptMicr
         before.callsByCommand.forEach((command, calls) -> byCommand.merge(command, -calls, Long::sum));
         byCommand.values().removeIf(calls -> calls == 0);
         return new RedisStats(mainThreadCpuSeconds - before.mainThreadCpuSeconds, scriptCalls - before.scriptCalls,
-                scriptMicros - before.scriptMicros, commands - before.commands, byCommand);
+                scriptMicros - before.scriptMicros, byCommand);
     }
 
     /** Main-thread CPU microseconds per event. */

@@ -19,10 +19,6 @@ record Throughput(String run, long events, double seconds) {
             }
         }
 
-        boolean isStarted() {
-            return started >= 0;
-        }
-
         Throughput stop(String run, long events) {
             return new Throughput(run, events, (System.nanoTime() - started) / 1e9);
         }

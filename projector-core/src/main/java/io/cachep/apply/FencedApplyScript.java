@@ -26,7 +26,7 @@ final class FencedApplyScript {
     private FencedApplyScript() {}
 
     /** KEYS and ARGV for one call. */
-    record Call(String[] keys, String[] args, int events) {}
+    record Call(String[] keys, String[] args) {}
 
     /**
      * Builds one call: several events, each with its operations, applied by the script in the order added as if each
@@ -37,20 +37,12 @@ final class FencedApplyScript {
         private final List<String> keys = new ArrayList<>();
         private final List<String> args = new ArrayList<>();
         private int events;
-        private int opCountAt = -1;
+        private int opCountAt;
         private int ops;
 
         Batch(Duration tombstoneRetention) {
             args.add(Long.toString(tombstoneRetention.toMillis()));
             args.add("0"); // the number of events, set by build()
-        }
-
-        boolean isEmpty() {
-            return events == 0;
-        }
-
-        int events() {
-            return events;
         }
 
         /**
@@ -79,7 +71,7 @@ final class FencedApplyScript {
 
         Call build() {
             args.set(1, Integer.toString(events));
-            return new Call(keys.toArray(String[]::new), args.toArray(String[]::new), events);
+            return new Call(keys.toArray(String[]::new), args.toArray(String[]::new));
         }
 
         private void startEvent(EventStamp stamp) {

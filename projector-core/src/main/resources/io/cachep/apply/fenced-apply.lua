@@ -33,9 +33,8 @@
 -- calls, a data key's own TTL always equals its fence's x (none without x): finalize() keeps it so, so it need not
 -- be read back.
 
--- Times, expiries and versions stay the canonical integer strings they arrive as, and are compared as text: Redis
--- turns a Lua number passed to redis.call() into text with printf('%.17g'), and Lua's tonumber() and
--- string.format('%.0f') are as slow; together they cost more than all the commands of an event.
+-- Times, expiries and versions stay the canonical integer strings they arrive as, and are compared as text: that
+-- spares Redis turning a Lua number passed to redis.call() into text (printf '%.17g') and Lua its own conversions.
 local retention = tonumber(ARGV[1])
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
@@ -70,7 +69,7 @@ local dropped = {}  -- fence fields to delete
 local fenceTtl = {} -- { initial = ms or -1 (none), target = ms or -1 }, once the fence's lifetime is decided
 local dtype = {}    -- the data key's type ('none' when absent); nil: unknown, ask Redis
 local dttl = {}     -- the expiry on the data key (false: none); nil: unknown, set it whenever the key exists
-local loadedX = {}  -- the fence's x as first read: by the invariant, the data key's TTL if it exists
+local loadedX = {}  -- the fence's x as read, before the batch changed it: by the invariant, the data key's TTL
 local asked = {}    -- whether the data key's type has been asked yet in this batch
 
 local function data_key(p) return KEYS[2 * p - 1] end
@@ -79,7 +78,7 @@ local function fence_key(p) return KEYS[2 * p] end
 -- Reads pair p's fence fields that every operation may read (v, d, x, xv, t, tf), once per batch, with one HMGET;
 -- returns an error message when the fence key is not a hash. Fields are read, never the whole hash: a set's fence
 -- holds a version per member ever written, which HGETALL would read on every call. Written out, not looped: Redis's
--- Lua spends tens of nanoseconds on every table and loop step, which add up to more than the command itself.
+-- Lua spends tens of nanoseconds on every table and loop step, and this runs for every entry of every batch.
 local function need_base(p)
   if fences[p] then return nil end
   local r = redis.pcall('HMGET', fence_key(p), 'v', 'd', 'x', 'xv', 't', 'tf')
@@ -87,6 +86,7 @@ local function need_base(p)
   fences[p] = { v = r[1] or false, d = r[2] or false, x = r[3] or false, xv = r[4] or false, t = r[5] or false,
                 tf = r[6] or false }
   changed[p], dropped[p] = {}, {}
+  loadedX[p] = fences[p].x
   return nil
 end
 
@@ -124,16 +124,7 @@ local function fv(p, name)
   return value or nil
 end
 
--- Remembers x as it was before the batch changed it: the data key's TTL, by the invariant, until finalize sets it.
-local function keep_original_x(p, name)
-  if name == 'x' and loadedX[p] == nil then
-    local x = fv(p, 'x')
-    loadedX[p] = x or false
-  end
-end
-
 local function fset(p, name, value)
-  keep_original_x(p, name)
   fences[p][name] = value
   changed[p][name] = true
   dropped[p][name] = nil
@@ -141,7 +132,6 @@ end
 
 local function fdel(p, name)
   if fv(p, name) ~= nil then
-    keep_original_x(p, name)
     fences[p][name] = false
     changed[p][name] = nil
     dropped[p][name] = true
@@ -154,14 +144,7 @@ local function data_type(p)
     dtype[p] = redis.call('TYPE', data_key(p)).ok
     if not asked[p] then
       asked[p] = true
-      if dtype[p] == 'none' then
-        dttl[p] = false
-      elseif loadedX[p] ~= nil then
-        dttl[p] = loadedX[p]
-      else
-        local x = fv(p, 'x')
-        dttl[p] = x or false
-      end
+      dttl[p] = dtype[p] ~= 'none' and loadedX[p] or false
     end
   end
   return dtype[p]

@@ -62,17 +62,14 @@ public final class InFlightWindow {
      * event, and Redis answers a connection's calls in order, so the events behind an unfinished one are rarely done.
      */
     public List<PendingEvent> takeFinished() {
-        List<PendingEvent> finished = null;
+        List<PendingEvent> finished = new ArrayList<>();
         while (!pending.isEmpty() && pending.peekFirst().result().isDone()) {
             PendingEvent event = pending.pollFirst();
             bytes -= event.source().sizeInBytes();
-            if (finished == null) {
-                finished = new ArrayList<>();
-            }
             finished.add(event);
         }
         size = pending.size();
-        return finished == null ? new ArrayList<>(0) : finished;
+        return finished;
     }
 
     /**
