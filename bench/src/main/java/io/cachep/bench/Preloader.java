@@ -1,6 +1,7 @@
 package io.cachep.bench;
 
 import io.cachep.producer.scenario.FaultInjector;
+import io.cachep.topics.ProducerSettings;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Properties;
@@ -22,8 +23,8 @@ final class Preloader {
 
     static Producer<String, byte[]> producer(String bootstrapServers) {
         Properties props = new Properties();
+        props.putAll(ProducerSettings.lossless());
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.LINGER_MS_CONFIG, 10);
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");

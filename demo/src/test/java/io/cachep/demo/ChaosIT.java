@@ -16,6 +16,7 @@ import io.cachep.rules.RuleEngine;
 import io.cachep.rules.reference.ReferenceProjection;
 import io.cachep.rules.reference.ReferenceProjection.LoggedEvent;
 import io.cachep.rulesfile.RulesFileLoader;
+import io.cachep.topics.ProducerSettings;
 import io.cachep.topics.TopicSetup;
 import io.cachep.topics.TopicSpec;
 import io.cachep.topics.TopicSpecLoader;
@@ -229,9 +230,12 @@ class ChaosIT {
             FaultInjector events = new FaultInjector(Scenarios.create("mixed", seed, new ScenarioSizes(2000, 1500, 5)),
                     seed, 0.05, 0.05, 0.01);
             CloudEventReader reader = new CloudEventReader();
-            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap,
-                    "acks", "all", "linger.ms", 10, "max.request.size", 3_000_000, "delivery.timeout.ms", 300_000),
-                    new StringSerializer(), new ByteArraySerializer())) {
+            // cachep's producer settings, as producer-demo's: this producer goes through the broker's restart.
+            Map<String, Object> settings = new HashMap<>(ProducerSettings.lossless());
+            settings.putAll(Map.of("bootstrap.servers", bootstrap, "linger.ms", 10, "max.request.size", 3_000_000,
+                    "delivery.timeout.ms", 300_000));
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(settings, new StringSerializer(),
+                    new ByteArraySerializer())) {
                 long started = System.nanoTime();
                 for (int step = 0; step < STEPS; step++) {
                     long due = started + (long) (step * 1e9 / RATE);

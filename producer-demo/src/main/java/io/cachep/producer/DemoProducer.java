@@ -2,6 +2,7 @@ package io.cachep.producer;
 
 import io.cachep.producer.scenario.DemoEvent;
 import io.cachep.producer.scenario.FaultInjector;
+import io.cachep.topics.ProducerSettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -38,13 +39,13 @@ public final class DemoProducer {
     }
 
     /**
-     * A producer for demo events: keys as strings (the subject), values as the exact bytes, acks from all replicas,
-     * requests up to {@link #MAX_REQUEST_BYTES}.
+     * A producer for demo events: keys as strings (the subject), values as the exact bytes, cachep's lossless
+     * settings ({@link ProducerSettings}), requests up to {@link #MAX_REQUEST_BYTES}.
      */
     public static Producer<String, byte[]> kafkaProducer(String bootstrapServers, String clientId) {
         Properties props = new Properties();
+        props.putAll(ProducerSettings.lossless());
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_REQUEST_BYTES);

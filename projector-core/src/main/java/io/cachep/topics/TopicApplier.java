@@ -1,5 +1,6 @@
 package io.cachep.topics;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -8,15 +9,20 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.IntStream;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
@@ -26,8 +32,8 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * nothing the second time. This is the one code path for the demo, the tests and the projector's --apply-topics.
  */
 public final class TopicApplier {
-    private static final java.time.Duration LEADER_WAIT = java.time.Duration.ofSeconds(30);
-    private static final java.time.Duration LEADER_POLL = java.time.Duration.ofMillis(100);
+    private static final Duration WRITABLE_WAIT = Duration.ofSeconds(30);
+    private static final Duration WRITABLE_POLL = Duration.ofMillis(100);
 
     /**
      * @return one change per spec, in spec order
@@ -86,35 +92,41 @@ public final class TopicApplier {
         if (!failures.messages.isEmpty()) {
             throw new TopicApplyException(failures.messages, changes, failures.firstCause);
         }
-        awaitLeaders(admin, changes.stream().filter(c -> c.action() == TopicChange.Action.CREATED)
-                .map(TopicChange::topic).toList());
+        // Whoever created them (this call, or another client meanwhile), topics that were absent are new.
+        awaitWritable(admin, specs.stream().filter(spec -> absent.contains(spec.name())).toList());
         return List.copyOf(changes);
     }
 
     /**
-     * A created topic can be used once every partition has a leader; a caller producing at once would otherwise
-     * wait out its delivery timeout on a broker that is still settling (seen on a loaded single-broker devstack).
+     * A created topic is usable once every partition's leader serves it, not as soon as the controller has recorded
+     * it: the broker applies the creation from the metadata log a moment later, and until then it answers produce
+     * requests with NOT_LEADER_OR_FOLLOWER. An idempotent producer with several requests in flight can then have its
+     * first batch refused and its second one accepted, and every retry of the first is refused as out of sequence
+     * until its delivery timeout expires (KAFKA-15591, fixed in the broker only from Kafka 4.5): records lost on a
+     * topic created a moment before. ListOffsets is answered by the partition's leader under the same condition as a
+     * produce, so once it answers for every partition, a producer starting now finds every partition led. The Admin
+     * client retries not-yet-led partitions itself; a topic its metadata does not know yet is tried again here.
      */
-    private static void awaitLeaders(Admin admin, List<String> created) {
+    private static void awaitWritable(Admin admin, List<TopicSpec> created) {
         if (created.isEmpty()) {
             return;
         }
-        long deadline = System.nanoTime() + LEADER_WAIT.toNanos();
+        Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+        created.forEach(spec -> IntStream.range(0, spec.partitions())
+                .forEach(p -> partitions.put(new TopicPartition(spec.name(), p), OffsetSpec.latest())));
+        long deadline = System.nanoTime() + WRITABLE_WAIT.toNanos();
         while (true) {
             try {
-                boolean led = await(admin.describeTopics(created).allTopicNames()).values().stream()
-                        .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
-                if (led) {
-                    return;
-                }
+                await(admin.listOffsets(partitions).all());
+                return;
             } catch (ExecutionException e) {
-                // metadata not propagated yet: try again until the deadline
+                if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+                    throw new TopicApplyException(List.of("created topics " + created.stream().map(TopicSpec::name)
+                            .toList() + " are not served by their partitions' leaders: " + e.getCause()), List.of(),
+                            e.getCause());
+                }
             }
-            if (System.nanoTime() > deadline) {
-                throw new TopicApplyException(List.of("created topics " + created + " have partitions without a leader"
-                        + " after " + LEADER_WAIT.toSeconds() + " s"), List.of(), null);
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(LEADER_POLL.toNanos());
+            LockSupport.parkNanos(WRITABLE_POLL.toNanos());
         }
     }
 

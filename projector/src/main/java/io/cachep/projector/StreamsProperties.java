@@ -1,6 +1,7 @@
 package io.cachep.projector;
 
 import io.cachep.config.ProjectorConfig;
+import io.cachep.topics.ProducerSettings;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -36,6 +37,8 @@ final class StreamsProperties {
         props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
         // The behaviour Kafka 5.0 makes the default; opting in now also silences its start-up warning.
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        // The producer writes dead letters: none may be dropped on a partition that is not led yet (ProducerSettings).
+        ProducerSettings.lossless().forEach((key, value) -> props.put(StreamsConfig.producerPrefix(key), value));
         // Unprefixed, so projector.kafka.max.request.size still overrides it.
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_REQUEST_BYTES);
         props.putAll(config.kafkaClientProperties());
