@@ -14,7 +14,9 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -76,6 +78,34 @@ class DlqReplayIT {
         } finally {
             client.shutdown();
         }
+    }
+
+    /** A letter that cannot be written (its topic was deleted) fails the run, and the next run still offers it. */
+    @Test
+    void shouldNotAdvancePastDeadLettersItCouldNotWrite(DevStack stack, TestIsolation isolation, @TempDir Path dir)
+            throws Exception {
+        TestDeployment deployment = TestDeployment.create(stack, isolation, dir, TestDeployment.SESSION_RULES, 1, 1);
+        deployment.send(deployment.event("renamed", "u-0", "{\"name\":\"n0\"}"),
+                deployment.event("renamed", "u-1", "{\"name\":\"n1\"}"));
+        try (ProjectorApp projector = deployment.projector()) {
+            projector.start();
+            Awaitility.await().atMost(Duration.ofSeconds(60))
+                    .until(() -> projector.metrics().count(ProjectionMetrics.DLQ_OUTCOME) == 2);
+        }
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
+            admin.deleteTopics(List.of(deployment.topic())).all().get();
+        }
+        // The producer waits this long for a topic that does not exist before it gives the record up.
+        Map<String, String> env = deployment.env("PROJECTOR_KAFKA_MAX_BLOCK_MS", "2000");
+
+        Result replay = CliRun.run(new DlqReplayCommand(env), "--execute");
+        assertThat(replay.exit()).as(replay.out()).isEqualTo(ExitCodes.FAILED);
+        assertThat(replay.err()).contains("2 of 2 dead letters could not be written")
+                .contains("the replay group was not advanced");
+
+        Result again = CliRun.run(new DlqReplayCommand(env));
+        assertThat(again.exit()).as(again.err()).isZero();
+        assertThat(again.out()).as("the letters are still pending").containsPattern("would replay\\s+2");
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.cachep.config.cli.ConfigOptions;
 import io.cachep.dlq.DeadLetter;
 import io.cachep.dlqtool.Progress;
 import io.cachep.text.TextTable;
+import io.cachep.topics.ProducerSettings;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -15,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -93,19 +96,35 @@ public final class DlqReplayCommand implements Callable<Integer> {
         return counts.getOrDefault(ReplayPlan.Decision.SKIP_TOO_MANY_REPLAYS, 0) > 0 ? 3 : 0;
     }
 
+    /**
+     * Sends every replayable letter and waits until each is written. A letter that could not be written fails the
+     * command before the replay group advances past it, so the next run offers it again.
+     */
     private void send(ProjectorConfig config, List<DeadLetter> replayable, PrintWriter err) {
-        Map<String, Object> props = new HashMap<>(config.kafkaClientProperties());
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        Map<String, Object> props = new HashMap<>(ProducerSettings.lossless());
+        props.putAll(config.kafkaClientProperties());
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 * 1024 * 1024);
         Progress sending = new Progress(err, "replaying", replayable.size());
+        AtomicInteger failed = new AtomicInteger();
+        AtomicReference<Exception> firstFailure = new AtomicReference<>();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             int sent = 0;
             for (DeadLetter letter : replayable) {
-                producer.send(ReplayPlan.replayOf(letter));
+                producer.send(ReplayPlan.replayOf(letter), (metadata, error) -> {
+                    if (error != null) {
+                        failed.incrementAndGet();
+                        firstFailure.compareAndSet(null, error);
+                    }
+                });
                 sending.update(++sent);
             }
             producer.flush();
             sending.finish(sent);
+        }
+        if (failed.get() > 0) {
+            throw new IllegalStateException(failed.get() + " of " + replayable.size() + " dead letters could not be"
+                    + " written to their topics; the replay group was not advanced, so the next run offers them again",
+                    firstFailure.get());
         }
     }
 
