@@ -90,6 +90,23 @@ public final class DevStack implements AutoCloseable {
         return redis;
     }
 
+    /**
+     * Marks both servers as shared: pausing, stopping, killing or restarting either is refused from now on (closing
+     * still works), with a message naming {@code sharedBy}.
+     */
+    public void share(String sharedBy) {
+        kafka.share(sharedBy);
+        redis.share(sharedBy);
+    }
+
+    /** Throws unless both processes are still running, naming the one that is not. */
+    public void requireRunning() {
+        if (!kafka.isAlive() || !redis.isAlive()) {
+            throw new DevStackException((kafka.isAlive() ? "redis-server on " + redisUri() : "the Kafka broker on "
+                    + bootstrapServers()) + " is no longer running");
+        }
+    }
+
     /** {@code 127.0.0.1:<port>} of the broker. */
     public String bootstrapServers() {
         return kafka.bootstrapServers();

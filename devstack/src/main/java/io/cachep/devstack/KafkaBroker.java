@@ -31,6 +31,7 @@ public final class KafkaBroker implements AutoCloseable {
     private final int port;
     private final int controllerPort;
     private ChildProcess process;
+    private final DisruptionGuard guard = new DisruptionGuard(() -> "the Kafka broker " + bootstrapServers());
     private boolean closed;
 
     /**
@@ -178,28 +179,44 @@ public final class KafkaBroker implements AutoCloseable {
         return current().pid();
     }
 
+    /**
+     * Refuses {@link #pause()}, {@link #resume()}, {@link #kill()}, {@link #stop()} and {@link #restart()} from now on
+     * ({@link #close()} still works): for a server that other tests use, {@code sharedBy} naming who shares it.
+     */
+    public void share(String sharedBy) {
+        guard.share(sharedBy);
+    }
+
     public synchronized boolean isAlive() {
         return process != null && process.isAlive();
     }
 
     /** SIGSTOP: connections stay open but nothing is answered, like a long GC pause or a network partition. */
     public synchronized void pause() {
+        guard.check("pause");
         current().pause();
     }
 
     /** SIGCONT after {@link #pause()}. */
     public synchronized void resume() {
+        guard.check("resume");
         current().resume();
     }
 
     /** SIGKILL, and waits until the JVM is gone: no controlled shutdown, segments are recovered on restart. */
     public synchronized void kill() {
+        guard.check("kill");
         current().kill();
         LOG.info("Kafka broker {} killed", bootstrapServers());
     }
 
     /** SIGTERM (a controlled shutdown), waits up to 30 s, then SIGKILL. */
     public synchronized void stop() {
+        guard.check("stop");
+        terminate();
+    }
+
+    private void terminate() {
         if (process != null && process.terminate(STOP_GRACE)) {
             LOG.info("Kafka broker {} stopped", bootstrapServers());
         }
@@ -207,8 +224,9 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** Stops it if running, then starts it again on the same ports and log directory, and waits until ready. */
     public synchronized void restart() {
+        guard.check("restart");
         requireOpen();
-        stop();
+        terminate();
         launch();
     }
 
@@ -220,7 +238,7 @@ public final class KafkaBroker implements AutoCloseable {
         }
         closed = true;
         try {
-            stop();
+            terminate();
         } finally {
             Directories.deleteRecursively(dir);
             ShutdownCloser.unregister(this);

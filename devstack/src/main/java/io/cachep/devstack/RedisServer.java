@@ -37,6 +37,7 @@ public final class RedisServer implements AutoCloseable {
     private final Path dir;
     private final int port;
     private ChildProcess process;
+    private final DisruptionGuard guard = new DisruptionGuard(() -> "redis-server on port " + port());
     private boolean closed;
 
     /**
@@ -152,28 +153,44 @@ public final class RedisServer implements AutoCloseable {
         return current().pid();
     }
 
+    /**
+     * Refuses {@link #pause()}, {@link #resume()}, {@link #kill()}, {@link #stop()} and {@link #restart()} from now on
+     * ({@link #close()} still works): for a server that other tests use, {@code sharedBy} naming who shares it.
+     */
+    public void share(String sharedBy) {
+        guard.share(sharedBy);
+    }
+
     public synchronized boolean isAlive() {
         return process != null && process.isAlive();
     }
 
     /** SIGSTOP: connections stay open but nothing is answered, like a long GC pause or a network partition. */
     public synchronized void pause() {
+        guard.check("pause");
         current().pause();
     }
 
     /** SIGCONT after {@link #pause()}. */
     public synchronized void resume() {
+        guard.check("resume");
         current().resume();
     }
 
     /** SIGKILL, and waits until it is gone. Nothing is flushed that {@code appendfsync} had not already written. */
     public synchronized void kill() {
+        guard.check("kill");
         current().kill();
         LOG.info("redis-server on port {} killed", port);
     }
 
     /** SIGTERM, and waits until it is gone (Redis fsyncs its AOF if enabled; {@code --save ''} skips the RDB). */
     public synchronized void stop() {
+        guard.check("stop");
+        terminate();
+    }
+
+    private void terminate() {
         if (process != null && process.terminate(STOP_GRACE)) {
             LOG.info("redis-server on port {} stopped", port);
         }
@@ -181,8 +198,9 @@ public final class RedisServer implements AutoCloseable {
 
     /** Stops it if running, then starts it again on the same port and directory, so AOF data survives. */
     public synchronized void restart() {
+        guard.check("restart");
         requireOpen();
-        stop();
+        terminate();
         launch();
     }
 
@@ -194,7 +212,7 @@ public final class RedisServer implements AutoCloseable {
         }
         closed = true;
         try {
-            stop();
+            terminate();
         } finally {
             Directories.deleteRecursively(dir);
             ShutdownCloser.unregister(this);

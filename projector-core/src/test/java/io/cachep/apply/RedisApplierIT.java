@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cachep.devstack.DevStack;
+import io.cachep.devstack.RedisServer;
 import io.cachep.devstack.junit.DevStackExtension;
 import io.cachep.devstack.junit.TestIsolation;
 import io.cachep.rules.EntryKey;
@@ -137,10 +138,26 @@ class RedisApplierIT {
         assertThat(redis.exists(session.fence())).isZero();
     }
 
+    /** SCRIPT FLUSH empties every script of the server: on a redis-server of its own, not the shared one. */
     @Test
-    void shouldReloadTheScriptAfterScriptFlush() throws Exception {
-        upsert(1, Map.of("device", "ios"), inOneHour());
-        redis.scriptFlush();
-        assertThat(upsert(2, Map.of("device", "web"), inOneHour())).isEqualTo(ApplyOutcome.APPLIED);
+    void shouldReloadTheScriptAfterScriptFlush(TestIsolation isolation) throws Exception {
+        try (RedisServer own = RedisServer.start(RedisServer.Options.defaults())) {
+            RedisClient ownClient = RedisClient.create(own.uri());
+            try (StatefulRedisConnection<String, String> ownConnection = ownClient.connect()) {
+                RedisApplier ownApplier = new RedisApplier(ownConnection.async(), RETENTION,
+                        new KeyLayout(isolation.keyPrefix()));
+                Mutation first = new Mutation.Upsert("r", session, Map.of("device", "ios"), null, inOneHour(), List.of());
+                Mutation second = new Mutation.Upsert("r", session, Map.of("device", "web"), null, inOneHour(), List.of());
+                ownApplier.apply(new EventStamp(1, Instant.now().toEpochMilli()), List.of(first)).get();
+
+                ownConnection.sync().scriptFlush();
+
+                assertThat(ownApplier.apply(new EventStamp(2, Instant.now().toEpochMilli()), List.of(second)).get())
+                        .containsExactly(ApplyOutcome.APPLIED);
+                assertThat(ownConnection.sync().hget(session.data(), "device")).isEqualTo("web");
+            } finally {
+                ownClient.shutdown();
+            }
+        }
     }
 }

@@ -24,9 +24,20 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * }</pre>
  *
  * <p>One stack per test JVM: started on first use (a broker takes seconds to start), kept in the root context's
- * store, and closed when the test run ends. Tests must not stop, kill, pause or restart it, since other tests use it:
- * a test that needs that starts its own {@link KafkaBroker} or {@link RedisServer} (and closes it). Nor should
- * tests depend on what others leave behind: each gets unique names from its {@link TestIsolation}.
+ * store, and closed when the test run ends. Every test after yours uses it too, so these are the rules (a test that
+ * breaks one fails others, later, far from the cause):
+ * <ul>
+ *   <li>Never pause, stop, kill or restart it: a test that needs that starts its own {@link KafkaBroker} or
+ *       {@link RedisServer} and closes it. The shared ones refuse, with a message naming this rule.</li>
+ *   <li>Never change what is server-wide on the shared Redis ({@code FLUSHALL}, {@code SCRIPT FLUSH},
+ *       {@code CONFIG SET}, {@code DEBUG}) or the broker's configuration: use your own server for that too.</li>
+ *   <li>Create topics with {@code TopicSetup} (projector-core), which returns once every partition is served by its
+ *       leader. A producer that starts sending to a topic {@code Admin.createTopics} created a moment before can lose
+ *       records on this broker (KAFKA-15591) unless it uses {@code ProducerSettings.lossless()}.</li>
+ *   <li>Depend on nothing another test leaves behind: each test gets unique names from its {@link TestIsolation}.</li>
+ * </ul>
+ * Each test is handed the stack only while both processes still run, so a broken one fails the next test at once
+ * with the reason instead of by a timeout.
  *
  * <p>A {@link TestIsolation} is per test method when resolved for a test method, a {@code @BeforeEach}/
  * {@code @AfterEach} method or a per-method constructor (the same instance for all of them), and per class when
@@ -59,8 +70,13 @@ public final class DevStackExtension implements ParameterResolver {
      * for a broker that will not come.
      */
     private static DevStack sharedStack(ExtensionContext context) {
-        return context.getRoot().getStore(NAMESPACE)
-                .getOrComputeIfAbsent(DevStack.class, key -> DevStack.start(), DevStack.class);
+        DevStack stack = context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(DevStack.class, key -> {
+            DevStack started = DevStack.start();
+            started.share("every test of this JVM (DevStackExtension)");
+            return started;
+        }, DevStack.class);
+        stack.requireRunning();
+        return stack;
     }
 
     /** Keyed by the context's unique id: a store lookup also sees parent contexts' values, so a class's isolation

@@ -1,6 +1,7 @@
 package io.cachep.devstack.junit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cachep.devstack.DevStack;
 import java.io.IOException;
@@ -8,12 +9,14 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -46,6 +49,26 @@ class DevStackExtensionIT {
             assertThat(admin.describeCluster().nodes().get()).hasSize(1);
         }
         assertThat(ping(stack.redis().port())).isEqualTo("+PONG");
+    }
+
+    @Test
+    void shouldRefuseToPauseStopKillOrRestartTheSharedServers(DevStack stack) throws Exception {
+        List<ThrowingCallable> disruptions = List.of(stack.kafka()::pause, stack.kafka()::stop, stack.kafka()::kill,
+                stack.kafka()::restart, stack.redis()::pause, stack.redis()::stop, stack.redis()::kill,
+                stack.redis()::restart);
+        for (ThrowingCallable disruption : disruptions) {
+            assertThatThrownBy(disruption).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("shared by every test of this JVM")
+                    .hasMessageContaining("starts its own");
+        }
+        long brokerPid = stack.kafka().pid();
+        long redisPid = stack.redis().pid();
+        assertThat(stack.kafka().isAlive()).isTrue();
+        assertThat(stack.redis().isAlive()).isTrue();
+        assertThat(ping(stack.redis().port())).as("redis-server %d still answers", redisPid).isEqualTo("+PONG");
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()))) {
+            assertThat(admin.describeCluster().nodes().get()).as("broker %d still answers", brokerPid).hasSize(1);
+        }
     }
 
     @Test
