@@ -32,6 +32,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A real projector (the same {@link ProjectorApp} main runs) on the shared devstack, with this test's own topics,
@@ -124,9 +125,33 @@ final class ProjectorHarness implements AutoCloseable {
         return producer.send(record).get();
     }
 
-    /** Waits until the projector has processed {@code n} events in all, whatever their outcome. */
+    /**
+     * Waits until the projector has processed {@code n} events in all, whatever their outcome. When it does not, the
+     * failure says what was counted and where the projector's threads stood, since a hang is otherwise silent.
+     */
     void awaitProcessed(long n) {
-        Awaitility.await().atMost(DEADLINE).until(() -> processed() >= n);
+        try {
+            Awaitility.await().atMost(DEADLINE).until(() -> processed() >= n);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("processed " + processed() + " of " + n + " events within " + DEADLINE.toSeconds()
+                    + " s (applied " + app.metrics().count("applied") + ", dlq " + app.metrics().count("dlq")
+                    + "); the projector's threads:\n" + threadsOf(config.applicationId()), e);
+        }
+    }
+
+    /** The stacks of this JVM's threads whose names contain {@code name} (Kafka Streams names its threads so). */
+    static String threadsOf(String name) {
+        StringBuilder dump = new StringBuilder();
+        Thread.getAllStackTraces().forEach((thread, stack) -> {
+            if (thread.getName().contains(name) || thread.getName().startsWith("kafka-producer-network-thread")
+                    || thread.getName().startsWith("lettuce")) {
+                dump.append('"').append(thread.getName()).append("\" ").append(thread.getState()).append('\n');
+                for (StackTraceElement frame : stack) {
+                    dump.append("    at ").append(frame).append('\n');
+                }
+            }
+        });
+        return dump.toString();
     }
 
     long processed() {
