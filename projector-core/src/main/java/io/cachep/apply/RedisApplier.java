@@ -120,7 +120,13 @@ public final class RedisApplier implements FencedApply {
         throw new RedisCommandExecutionException(failure.startsWith("!") ? failure.substring(1) : failure);
     }
 
-    /** Applied when this invalidation is newer than any before it on the tag; a duplicate otherwise. */
+    /**
+     * Applied when this invalidation is newer than any before it on the tag; a duplicate otherwise. Rebuild's shadow
+     * ({@link KeyLayout#isShadow()}) keeps the registrations its invalidations dealt with: rebuild carries every one of
+     * them over to the live index and replays the latest invalidation there ({@link ShadowPromoter#promoteTag}), which
+     * must reach a live entry promoted before the shadow's invalidation dropped the shadow's copy, while the live
+     * index had lost its registration (the damage rebuild repairs) and the projector's own invalidation missed it.
+     */
     private CompletableFuture<ApplyOutcome> invalidateTag(EventStamp stamp, TagKey tag) {
         long time = stamp.timeMillis();
         ApplyOutcome[] outcome = new ApplyOutcome[1];
@@ -135,7 +141,8 @@ public final class RedisApplier implements FencedApply {
             byHashTag.values().forEach(entries -> flushes.add(runApply(new FencedApplyScript.Batch(tombstoneRetention)
                     .flush(stamp, entries, time).build()).thenAccept(replies -> outcomesOf(replies.get(0)))));
             return all(flushes);
-        }).thenCompose(done -> runTagValue(tag, "C", time)).thenApply(done -> outcome[0]);
+        }).thenCompose(done -> layout.isShadow() ? CompletableFuture.completedFuture(null) : runTagValue(tag, "C", time))
+                .thenApply(done -> outcome[0]);
     }
 
     private CompletableFuture<List<Object>> runApply(FencedApplyScript.Call call) {

@@ -22,17 +22,20 @@ public final class KeyLayout {
     public static final char RESERVED_PREFIX = '~';
 
     private final String namespace;
+    private final boolean shadow;
 
     public KeyLayout(String namespace) {
         if (namespace == null || !NAMESPACE.matcher(namespace).matches()) {
             throw new IllegalArgumentException("namespace must match " + NAMESPACE.pattern() + ", was '" + namespace + "'");
         }
         this.namespace = namespace;
+        this.shadow = false;
     }
 
     /** A layout under a prefix no rules file can name (see {@link #shadow()}); not validated as a namespace. */
     private KeyLayout(String prefix, boolean shadow) {
         this.namespace = prefix;
+        this.shadow = shadow;
     }
 
     /**
@@ -43,6 +46,11 @@ public final class KeyLayout {
      */
     public KeyLayout shadow() {
         return new KeyLayout(namespace + ':' + SHADOW_SEGMENT, true);
+    }
+
+    /** True for the layout {@link #shadow()} returns. */
+    public boolean isShadow() {
+        return shadow;
     }
 
     /** The namespace (for a {@link #shadow()} layout, its prefix {@code <namespace>:~rebuild}). */

@@ -142,6 +142,34 @@ class ShadowPromoterIT {
         assertThat(redis.exists(live.entry(session).data())).as("invalidated after all").isZero();
     }
 
+    /**
+     * The entry is promoted while the shadow has not reached the invalidation yet; the projector's invalidation misses
+     * it (the live index lost its registration); then the shadow reaches the invalidation and drops its own copy.
+     * Carrying the tag over must still drop the live entry, though the shadow's index has dealt with its registration.
+     */
+    @Test
+    void shouldDropAnEntryPromotedBeforeTheShadowReachedAnInvalidationTheLiveIndexMissed() throws Exception {
+        String session = "session:{s-1}";
+        TagKey liveTag = live.tag("tenant:{t-1}");
+        TagKey shadowTag = live.shadow().tag("tenant:{t-1}");
+        liveApplier.apply(new EventStamp(1, now - 1000), List.of(new Mutation.Upsert("r", live.entry(session),
+                Map.of("user", "u-1"), null, Mutation.NO_EXPIRY, List.of(liveTag)))).get();
+        redis.del(liveTag.index()); // the damage rebuild repairs
+        shadowApplier.apply(new EventStamp(1, now - 1000), List.of(new Mutation.Upsert("r", live.shadow().entry(session),
+                Map.of("user", "u-1"), null, Mutation.NO_EXPIRY, List.of(shadowTag)))).get();
+        Map<String, String> fence = promoter.readFence(session).get();
+        promoter.promote(session, fence).get();
+
+        liveApplier.apply(new EventStamp(1, now), List.of(new Mutation.InvalidateTag("r", liveTag))).get();
+        shadowApplier.apply(new EventStamp(1, now), List.of(new Mutation.InvalidateTag("r", shadowTag))).get();
+        assertThat(redis.exists(live.shadow().entry(session).data())).as("the shadow's copy is dropped").isZero();
+        assertThat(redis.exists(live.entry(session).data())).as("the live one missed the invalidation").isOne();
+
+        promoter.promoteTag("tenant:{t-1}").get();
+
+        assertThat(redis.exists(live.entry(session).data())).as("invalidated after all").isZero();
+    }
+
     private ApplyOutcome merge(RedisApplier applier, KeyLayout layout, long version, String field, String value) throws Exception {
         return merge(applier, layout, version, PROFILE, field, value);
     }
