@@ -53,7 +53,7 @@ import picocli.CommandLine.Spec;
                 "2:usage", "3:measured, but Redis diverged from the reference model"})
 public final class BenchMain implements Callable<Integer> {
     /** The parts of the bench, in the order they run. */
-    enum Run { kafka, redis, naive_sync, naive_batched, projector, latency, pause, scaling }
+    enum Run { kafka, redis, floor, naive_sync, naive_batched, projector, before, latency, pause, scaling }
 
     private static final String DLQ_TOPIC = "cachep-dlq";
 
@@ -117,6 +117,12 @@ public final class BenchMain implements Callable<Integer> {
                     + " projector/target/projector.jar:projector/target/lib/*), to compare builds on one workload.")
     String projectorClassPath;
 
+    @Option(names = "--before-classpath", paramLabel = "CP",
+            description = "The class path of the build to compare with (e.g. the commit before a change, built:"
+                    + " projector/target/projector.jar:projector/target/lib/*): run 4b runs it on the same workload and"
+                    + " the report says 'vs before'. Without it, run 4b is skipped.")
+    String beforeClassPath;
+
     @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
     OutputFormat output;
 
@@ -170,9 +176,15 @@ public final class BenchMain implements Callable<Integer> {
                 if (projectorClassPath != null) {
                     results.environment.put("projector class path", projectorClassPath);
                 }
+                if (beforeClassPath != null) {
+                    results.environment.put("before class path", beforeClassPath);
+                }
                 measureLimitsAndBaselines(session, results, log, ends);
                 if (runs.contains(Run.projector) || runs.contains(Run.latency) || runs.contains(Run.pause)) {
                     measureProjector(session, results, log);
+                }
+                if (runs.contains(Run.before) && beforeClassPath != null) {
+                    measureBefore(session, results);
                 }
                 if (runs.contains(Run.scaling)) {
                     measureScaling(session, results);
@@ -211,6 +223,13 @@ public final class BenchMain implements Callable<Integer> {
             RedisStats before = RedisStats.read(redis.sync());
             results.redisLimit = RedisLimitRun.run(redis, session.engine(), log);
             results.redisLimitStats = RedisStats.read(redis.sync()).minus(before);
+        }
+        if (runs.contains(Run.floor)) {
+            step("run 1b: redis floor");
+            reset(redis);
+            RedisStats before = RedisStats.read(redis.sync());
+            results.redisFloor = RedisFloorRun.run(redis, session.engine(), log);
+            results.redisFloorStats = RedisStats.read(redis.sync()).minus(before);
         }
         if (runs.contains(Run.naive_sync)) {
             step("run 3a: naive-sync");
@@ -265,6 +284,18 @@ public final class BenchMain implements Callable<Integer> {
         }
     }
 
+    /** Run 4b: the build before a change, one projector over the pre-loaded records, from an empty Redis. */
+    private void measureBefore(Session session, BenchResults results) throws Exception {
+        reset(session.redis());
+        String appId = "cachep-bench-before-" + System.currentTimeMillis();
+        LagProbe lag = new LagProbe(session.admin(), appId, session.topics());
+        try (ProjectorFleet fleet = startProjectors(session, 1, appId, beforeClassPath)) {
+            step("run 4b: projector, the build before (" + beforeClassPath + ")");
+            results.projectorBefore = ProjectorRun.measure("projector (before)", fleet, results.loaded.records(),
+                    session.admin(), lag, session.redis().sync(), cpuSplit(fleet, session.stack()));
+        }
+    }
+
     /** Run 7: several projectors with one application id, over everything produced so far, from an empty Redis. */
     private void measureScaling(Session session, BenchResults results) throws Exception {
         reset(session.redis());
@@ -279,6 +310,11 @@ public final class BenchMain implements Callable<Integer> {
     }
 
     private ProjectorFleet startProjectors(Session session, int instances, String appId) throws java.io.IOException {
+        return startProjectors(session, instances, appId, projectorClassPath());
+    }
+
+    private ProjectorFleet startProjectors(Session session, int instances, String appId, String classPath)
+            throws java.io.IOException {
         Map<String, String> environment = Map.of(
                 "PROJECTOR_KAFKA_BOOTSTRAP_SERVERS", session.stack().bootstrapServers(),
                 "PROJECTOR_REDIS_URI", session.stack().redisUri(),
@@ -286,7 +322,7 @@ public final class BenchMain implements Callable<Integer> {
                 "PROJECTOR_DLQ_TOPIC", DLQ_TOPIC);
         List<String> args = new ArrayList<>();
         projectorSettings.forEach(setting -> args.addAll(List.of("--set", setting)));
-        return ProjectorFleet.start(instances, appId, environment, projectorClassPath(), projectorJvmOptions, args,
+        return ProjectorFleet.start(instances, appId, environment, classPath, projectorJvmOptions, args,
                 session.workDir());
     }
 

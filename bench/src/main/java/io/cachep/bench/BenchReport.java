@@ -27,6 +27,10 @@ final class BenchReport {
                     micros(r.redisLimitStats, r.redisLimit.throughput().events()),
                     String.format(Locale.ROOT, "%,.0f mutations/s", r.redisLimit.mutations() / r.redisLimit.throughput().seconds()));
         }
+        if (r.redisFloor != null) {
+            runs.row("1b. redis floor: the same writes as plain pipelined commands, no fence", rate(r.redisFloor),
+                    micros(r.redisFloorStats, r.redisFloor.events()), "not correct, only its cost counts");
+        }
         if (r.kafkaLimit != null) {
             runs.row("2. kafka limit: consume + decode envelopes, no Redis", rate(r.kafkaLimit), "-", "");
         }
@@ -42,6 +46,13 @@ final class BenchReport {
                     micros(r.projector.redis(), r.projector.throughput().events()),
                     String.format(Locale.ROOT, "zero lag %.1f s after the first event", r.projector.secondsToZeroLag()));
         }
+        if (r.projectorBefore != null) {
+            runs.row("4b. projector, the build before", rate(r.projectorBefore.throughput()),
+                    micros(r.projectorBefore.redis(), r.projectorBefore.throughput().events()),
+                    String.format(Locale.ROOT, "jvm µs/event %.1f (second half %.1f)",
+                            BenchResults.jvmMicrosPerEvent(r.projectorBefore),
+                            r.projectorBefore.secondHalfJvmMicrosPerEvent()));
+        }
         if (r.scaling != null) {
             runs.row("7. projector, " + r.scalingInstances + " instances (same application id)", rate(r.scaling.throughput()),
                     micros(r.scaling.redis(), r.scaling.throughput().events()), "partitions " + r.scaling.partitionsByMember().values());
@@ -51,14 +62,22 @@ final class BenchReport {
             out.append("redis limit, redis commands/event: ")
                     .append(r.redisLimitStats.commandsPer(r.redisLimit.throughput().events())).append("\n\n");
         }
+        if (r.projectorBefore != null) {
+            out.append("the build before, redis commands/event: ")
+                    .append(r.projectorBefore.redis().commandsPer(r.projectorBefore.throughput().events())).append("\n\n");
+        }
 
         if (r.projector != null) {
             out.append(ratio("of limit", r.ofLimit(), "%.2f")).append(ratio("vs naive-batched", r.versus(r.naiveBatched), "%.1fx"))
                     .append(ratio("vs naive-sync", r.versus(r.naiveSync), "%.1fx"))
-                    .append(String.format(Locale.ROOT, "redis µs/event: %.1f  (script time %.1f µs/event, %.2f script calls/event)%n",
+                    .append(String.format(Locale.ROOT, "redis µs/event: %.1f  (function time %.1f µs/event, %.2f function calls/event)%n",
                             r.projector.redis().cpuMicrosPer(r.projector.throughput().events()),
                             (double) r.projector.redis().scriptMicros() / r.projector.throughput().events(),
                             (double) r.projector.redis().scriptCalls() / r.projector.throughput().events()))
+                    .append(ratio("fence overhead", r.fenceOverhead(), "%.1fx"))
+                    .append(ratio("jvm µs/event", BenchResults.jvmMicrosPerEvent(r.projector), "%.1f"))
+                    .append(ratio("jvm µs/event, second half (JIT warm-up done)", r.projector.secondHalfJvmMicrosPerEvent(), "%.1f"))
+                    .append(ratio("vs before", r.versusBefore(), "%.1fx"))
                     .append("redis commands/event: ").append(r.projector.redis().commandsPer(r.projector.throughput().events())).append('\n')
                     .append("outcomes: ").append(r.projector.outcomes()).append('\n');
             if (r.modelDivergences != null) {
@@ -116,6 +135,10 @@ final class BenchReport {
             json.put("redisLimitMutationsPerSecond", r.redisLimit.mutations() / r.redisLimit.throughput().seconds());
             json.put("redisLimitRedisMicrosPerEvent", r.redisLimitStats.cpuMicrosPer(r.redisLimit.throughput().events()));
         }
+        if (r.redisFloor != null) {
+            json.put("redisFloorEventsPerSecond", r.redisFloor.eventsPerSecond());
+            json.put("redisFloorRedisMicrosPerEvent", r.redisFloorStats.cpuMicrosPer(r.redisFloor.events()));
+        }
         putRate(json, "kafkaLimitEventsPerSecond", r.kafkaLimit);
         putRate(json, "naiveSyncEventsPerSecond", r.naiveSync);
         putRate(json, "naiveBatchedEventsPerSecond", r.naiveBatched);
@@ -125,6 +148,10 @@ final class BenchReport {
             json.put("vsNaiveBatched", r.versus(r.naiveBatched));
             json.put("vsNaiveSync", r.versus(r.naiveSync));
             json.put("redisMicrosPerEvent", r.projector.redis().cpuMicrosPer(r.projector.throughput().events()));
+            json.put("fenceOverhead", r.fenceOverhead());
+            json.put("jvmMicrosPerEvent", BenchResults.jvmMicrosPerEvent(r.projector));
+            json.put("jvmMicrosPerEventSecondHalf", r.projector.secondHalfJvmMicrosPerEvent());
+            json.put("vsBefore", r.versusBefore());
             json.put("scriptCallsPerEvent", (double) r.projector.redis().scriptCalls() / r.projector.throughput().events());
             json.put("secondsToZeroLag", r.projector.secondsToZeroLag());
             json.put("outcomes", r.projector.outcomes());

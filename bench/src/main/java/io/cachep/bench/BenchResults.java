@@ -11,10 +11,14 @@ final class BenchResults {
     Throughput kafkaLimit;
     RedisLimitRun.Result redisLimit;
     RedisStats redisLimitStats;
+    Throughput redisFloor;
+    RedisStats redisFloorStats;
     Throughput naiveSync;
     Throughput naiveBatched;
     RedisStats naiveBatchedStats;
     ProjectorRun.Result projector;
+    /** Run 4b: the build before a change, on the same workload. */
+    ProjectorRun.Result projectorBefore;
     /** Entries the reference projection of the log implies, and how many Redis differs on, after the projector run. */
     Integer modelEntries;
     List<String> modelDivergences;
@@ -35,6 +39,34 @@ final class BenchResults {
 
     Double ofLimit() {
         return projector == null || limit() == null ? null : projector.throughput().eventsPerSecond() / limit();
+    }
+
+    /** The fenced Redis CPU per event of run 4 (else run 1) over the plain writes' of run 1b: what the fence costs. */
+    Double fenceOverhead() {
+        if (redisFloor == null || redisFloorStats == null) {
+            return null;
+        }
+        double floor = redisFloorStats.cpuMicrosPer(redisFloor.events());
+        if (projector != null) {
+            return projector.redis().cpuMicrosPer(projector.throughput().events()) / floor;
+        }
+        return redisLimit == null ? null : redisLimitStats.cpuMicrosPer(redisLimit.throughput().events()) / floor;
+    }
+
+    /** The projector JVMs' CPU per event in a run, µs (all instances together). */
+    static Double jvmMicrosPerEvent(ProjectorRun.Result run) {
+        if (run == null) {
+            return null;
+        }
+        double cores = run.cores().entrySet().stream().filter(e -> e.getKey().startsWith("projector"))
+                .mapToDouble(Map.Entry::getValue).sum();
+        return cores * 1e6 / run.throughput().eventsPerSecond();
+    }
+
+    /** Run 4's events/s over run 4b's: this build against the build before. */
+    Double versusBefore() {
+        return projector == null || projectorBefore == null ? null
+                : projector.throughput().eventsPerSecond() / projectorBefore.throughput().eventsPerSecond();
     }
 
     Double versus(Throughput baseline) {

@@ -16,9 +16,15 @@ final class ProjectorRun {
     private static final Duration POLL = Duration.ofMillis(250);
     private static final Duration TIMEOUT = Duration.ofMinutes(30);
 
+    /**
+     * @param secondHalfJvmMicrosPerEvent the projector JVMs' CPU per event over the second half of the events only
+     *                                    (from just after the heap measurement): by then the JIT compilers, a large
+     *                                    share of a young JVM's CPU, are mostly done, so this is what a projector
+     *                                    that has been running a while spends
+     */
     record Result(Throughput throughput, RedisStats redis, Map<String, Double> cores, long peakRssBytes,
                   long heapAfterGcBytes, double secondsToZeroLag, Map<String, Long> outcomes,
-                  Map<String, Integer> partitionsByMember) {}
+                  Map<String, Integer> partitionsByMember, Double secondHalfJvmMicrosPerEvent) {}
 
     private ProjectorRun() {}
 
@@ -31,6 +37,8 @@ final class ProjectorRun {
         long peakRss = 0;
         long heapAfterGc = -1;
         long handled = 0;
+        long handledAtHalf = -1;
+        double jvmCpuAtHalf = 0;
         while (true) {
             fleet.requireAlive();
             if (System.nanoTime() > deadline) {
@@ -47,6 +55,8 @@ final class ProjectorRun {
                 peakRss = Math.max(peakRss, fleet.rssBytes());
                 if (heapAfterGc < 0 && handled >= expected / 2) {
                     heapAfterGc = fleet.heapAfterFullGc();
+                    handledAtHalf = fleet.eventsHandled();
+                    jvmCpuAtHalf = fleet.cpuSeconds();
                 }
             }
             if (handled >= expected) {
@@ -55,12 +65,14 @@ final class ProjectorRun {
             Thread.sleep(POLL.toMillis()); // a sampling interval, not a wait for a condition: the loop checks it
         }
         double seconds = (System.nanoTime() - startNanos) / 1e9;
+        Double secondHalfJvm = handledAtHalf < 0 || handled <= handledAtHalf ? null
+                : (fleet.cpuSeconds() - jvmCpuAtHalf) * 1e6 / (handled - handledAtHalf);
         Map<String, Double> cores = cpu.coresSinceStart();
         RedisStats redisUsed = RedisStats.read(redis).minus(redisAtStart);
         Throughput throughput = new Throughput(name, expected - handledAtStart, seconds);
         lag.awaitZero(TIMEOUT);
         double toZeroLag = (System.nanoTime() - startNanos) / 1e9;
         return new Result(throughput, redisUsed, cores, peakRss, heapAfterGc, toZeroLag, fleet.outcomes(),
-                ConsumerGroups.partitionsByMember(admin, fleet.applicationId));
+                ConsumerGroups.partitionsByMember(admin, fleet.applicationId), secondHalfJvm);
     }
 }

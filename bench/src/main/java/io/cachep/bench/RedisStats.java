@@ -9,11 +9,14 @@ import java.util.Map;
  * CPU per event is the figure that bounds the whole projection on one Redis.
  *
  * @param mainThreadCpuSeconds user + system CPU of Redis's main thread
- * @param scriptCalls          EVALSHA and EVAL calls
+ * @param scriptCalls          FCALL, EVALSHA and EVAL calls (cachep's library, or a baseline's script)
  * @param scriptMicros         time spent inside those calls
  * @param callsByCommand       calls of each command, those run inside scripts included
  */
 record RedisStats(double mainThreadCpuSeconds, long scriptCalls, long scriptMicros, Map<String, Long> callsByCommand) {
+    private static final java.util.Set<String> SCRIPT_COMMANDS = java.util.Set.of("cmdstat_fcall", "cmdstat_evalsha",
+            "cmdstat_eval");
+
     static RedisStats read(RedisCommands<String, String> redis) {
         return parse(redis.info("cpu"), redis.info("commandstats"));
     }
@@ -27,7 +30,7 @@ record RedisStats(double mainThreadCpuSeconds, long scriptCalls, long scriptMicr
         for (Map.Entry<String, String> stat : fields(commandStats).entrySet()) {
             Map<String, Long> numbers = numbers(stat.getValue());
             byCommand.put(stat.getKey().substring("cmdstat_".length()), numbers.getOrDefault("calls", 0L));
-            if (stat.getKey().equals("cmdstat_evalsha") || stat.getKey().equals("cmdstat_eval")) {
+            if (SCRIPT_COMMANDS.contains(stat.getKey())) {
                 calls += numbers.getOrDefault("calls", 0L);
                 micros += numbers.getOrDefault("usec", 0L);
             }

@@ -10,8 +10,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Gathers events into batches, so that one script call applies many of them: Redis's thread pays the cost of a
- * script call (argument passing, the call itself, the reply) once per batch instead of once per event, and a fence
+ * Gathers events into batches, so that one function call applies many of them: Redis's thread pays the cost of a
+ * call (argument passing, the call itself, the reply) once per batch instead of once per event, and a fence
  * read once serves every event of the batch that touches its entry.
  *
  * <p>A batch is sent when it holds {@code maxEvents} events, when {@link #flush()} is called (the projector calls it

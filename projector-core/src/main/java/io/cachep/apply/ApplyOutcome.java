@@ -17,13 +17,14 @@ public enum ApplyOutcome {
         return name().toLowerCase();
     }
 
-    static ApplyOutcome fromScript(Object reply) {
-        return switch (String.valueOf(reply)) {
-            case "applied" -> APPLIED;
-            case "duplicate" -> DUPLICATE;
-            case "stale" -> STALE;
-            case "expired" -> EXPIRED;
-            default -> throw new IllegalStateException("fenced-apply script answered '" + reply + "'");
+    /** The outcome of one operation as the library's apply answers it: one letter. */
+    static ApplyOutcome fromLetter(char letter) {
+        return switch (letter) {
+            case 'a' -> APPLIED;
+            case 'd' -> DUPLICATE;
+            case 's' -> STALE;
+            case 'e' -> EXPIRED;
+            default -> throw new IllegalStateException("the library's apply answered the outcome '" + letter + "'");
         };
     }
 

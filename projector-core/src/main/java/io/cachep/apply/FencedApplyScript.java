@@ -3,33 +3,23 @@ package io.cachep.apply;
 import io.cachep.rules.EntryKey;
 import io.cachep.rules.Mutation;
 import io.cachep.rules.Mutation.MemberOperation;
+import io.cachep.rules.Operation;
 import io.cachep.rules.TagKey;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/**
- * The Lua scripts ({@code fenced-apply.lua}, {@code tag-index.lua}) and the encoding of a batch of events' entry
- * operations into the KEYS and ARGV of one fenced-apply call.
- */
+/** The encoding of a batch of events' entry operations into the KEYS and ARGV of one call of the library's apply. */
 final class FencedApplyScript {
-    static final String SOURCE = load("fenced-apply.lua");
-    static final String TAG_INDEX_SOURCE = load("tag-index.lua");
-
     private FencedApplyScript() {}
 
     /** KEYS and ARGV for one call. */
     record Call(String[] keys, String[] args) {}
 
     /**
-     * Builds one call: several events, each with its operations, applied by the script in the order added as if each
+     * Builds one call: several events, each with its operations, applied by the function in the order added as if each
      * had a call of its own. Each key appears once however many operations and events touch it.
      */
     static final class Batch {
@@ -47,7 +37,7 @@ final class FencedApplyScript {
 
         /**
          * Adds an event's entry mutations (in order), then the registration of every tagged write under its tags.
-         * The script answers one outcome per entry mutation.
+         * The function answers one outcome per entry mutation.
          */
         Batch add(EventStamp stamp, List<Mutation.EntryMutation> mutations) {
             startEvent(stamp);
@@ -64,7 +54,7 @@ final class FencedApplyScript {
         Batch flush(EventStamp stamp, List<EntryKey> entries, long flushTimeMillis) {
             startEvent(stamp);
             for (EntryKey entry : entries) {
-                op("F", entry).add(Long.toString(flushTimeMillis));
+                op(Operation.INVALIDATE_TAG.opcodes().get(0), entry).add(Long.toString(flushTimeMillis));
             }
             return endEvent();
         }
@@ -88,52 +78,61 @@ final class FencedApplyScript {
             return this;
         }
 
+        /** Encodes one mutation as its opcode (from the table of operations), its pair and its arguments. */
         private void add(Mutation.EntryMutation mutation) {
-            if (mutation instanceof Mutation.Upsert u && u.hash() != null) {
-                op("UH", u.key()).add(Long.toString(u.expireAtMillis()));
-                fields(u.hash());
-            } else if (mutation instanceof Mutation.Upsert u) {
-                op("US", u.key()).add(Long.toString(u.expireAtMillis()));
-                args.add(u.json());
-            } else if (mutation instanceof Mutation.Merge m) {
-                op("M", m.key()).add(Long.toString(m.expireAtMillis()));
-                Map<String, String> set = new LinkedHashMap<>();
-                List<String> removed = new ArrayList<>();
-                m.fields().forEach((field, value) -> {
-                    if (value == null) {
-                        removed.add(field);
+            mutation.accept(new Mutation.EntryVisitor<Void>() {
+                @Override
+                public Void upsert(Mutation.Upsert u) {
+                    String code = u.operation().opcodes().get(u.hash() != null ? 0 : 1); // UH, US
+                    op(code, u.key()).add(Long.toString(u.expireAtMillis()));
+                    if (u.hash() != null) {
+                        fields(u.hash());
                     } else {
-                        set.put(field, value);
+                        args.add(u.json());
                     }
-                });
-                fields(set);
-                args.add(Integer.toString(removed.size()));
-                args.addAll(removed);
-            } else if (mutation instanceof Mutation.Delete d) {
-                op("D", d.key()).add(d.channel() == null ? "" : d.channel());
-            } else if (mutation instanceof Mutation.Expire x) {
-                op("X", x.key()).add(Long.toString(x.expireAtMillis()));
-            } else {
-                member((Mutation.MemberWrite) mutation);
-            }
+                    return null;
+                }
+
+                @Override
+                public Void merge(Mutation.Merge m) {
+                    op(opcode(m), m.key()).add(Long.toString(m.expireAtMillis()));
+                    List<String> removed = m.removedFields();
+                    fields(m.setFields());
+                    args.add(Integer.toString(removed.size()));
+                    args.addAll(removed);
+                    return null;
+                }
+
+                @Override
+                public Void delete(Mutation.Delete d) {
+                    op(opcode(d), d.key()).add(d.channel() == null ? "" : d.channel());
+                    return null;
+                }
+
+                @Override
+                public Void expire(Mutation.Expire x) {
+                    op(opcode(x), x.key()).add(Long.toString(x.expireAtMillis()));
+                    return null;
+                }
+
+                @Override
+                public Void member(Mutation.MemberWrite w) {
+                    MemberOperation kind = w.kind();
+                    op(opcode(w), w.key());
+                    if (kind.adds()) {
+                        args.add(Long.toString(w.expireAtMillis()));
+                    }
+                    args.add(w.member());
+                    if (kind == MemberOperation.ZSET_ADD) {
+                        args.add(Double.toString(w.score()));
+                    }
+                    return null;
+                }
+            });
         }
 
-        private void member(Mutation.MemberWrite w) {
-            MemberOperation op = w.operation();
-            String code = switch (op) {
-                case SET_ADD -> "SA";
-                case SET_REMOVE -> "SR";
-                case ZSET_ADD -> "ZA";
-                case ZSET_REMOVE -> "ZR";
-            };
-            op(code, w.key());
-            if (op.adds()) {
-                args.add(Long.toString(w.expireAtMillis()));
-            }
-            args.add(w.member());
-            if (op == MemberOperation.ZSET_ADD) {
-                args.add(Double.toString(w.score()));
-            }
+        private static String opcode(Mutation mutation) {
+            return mutation.operation().opcodes().get(0);
         }
 
         private List<String> op(String code, EntryKey key) {
@@ -161,17 +160,6 @@ final class FencedApplyScript {
                 args.add(field);
                 args.add(value);
             });
-        }
-    }
-
-    static String load(String name) {
-        try (InputStream in = FencedApplyScript.class.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException(name + " missing from the class path");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

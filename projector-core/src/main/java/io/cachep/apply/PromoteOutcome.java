@@ -23,6 +23,6 @@ public enum PromoteOutcome {
                 return outcome;
             }
         }
-        throw new IllegalStateException("shadow-promote script answered '" + reply + "'");
+        throw new IllegalStateException("the library's promote answered '" + reply + "'");
     }
 }

@@ -5,7 +5,6 @@ import io.cachep.rules.KeyLayout;
 import io.cachep.rules.Mutation;
 import io.cachep.rules.TagKey;
 import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.time.Duration;
@@ -16,10 +15,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.function.Supplier;
 
 /**
- * Applies events' mutations to Redis through the version-fenced Lua script.
+ * Applies events' mutations to Redis through the version-fenced apply of cachep's Redis library
+ * ({@link RedisLibrary}).
  *
  * <ul>
  *   <li>An event's entry mutations, and the registration of its tagged writes under their tags, go in one atomic
@@ -29,40 +28,35 @@ import java.util.function.Supplier;
  *       only then forgets the registrations, so a crash in between is repaired by the retry.</li>
  * </ul>
  * A call's keys may span hash tags, which a standalone Redis allows; a Redis Cluster client would group calls by slot.
- * Scripts run by SHA; a NOSCRIPT answer (after {@code SCRIPT FLUSH} or a restart) reloads the script and resends.
+ * The functions are those of {@link RedisLibrary}, which loads the library again when Redis lost it.
  */
 public final class RedisApplier implements FencedApply {
-    private final RedisAsyncCommands<String, String> redis;
+    private final RedisLibrary library;
     private final Duration tombstoneRetention;
     private final KeyLayout layout;
-    private final String applySha;
-    private final String tagSha;
 
     /** An event as one element of a batch. */
     public record Event(EventStamp stamp, List<Mutation.EntryMutation> mutations) {}
 
     public RedisApplier(RedisAsyncCommands<String, String> redis, Duration tombstoneRetention, KeyLayout layout) {
-        this.redis = redis;
+        this(new RedisLibrary(redis), tombstoneRetention, layout);
+    }
+
+    /** An applier calling the functions of {@code library}, which another component on the connection shares. */
+    public RedisApplier(RedisLibrary library, Duration tombstoneRetention, KeyLayout layout) {
+        this.library = library;
         this.tombstoneRetention = tombstoneRetention;
         this.layout = layout;
-        this.applySha = redis.digest(FencedApplyScript.SOURCE);
-        this.tagSha = redis.digest(FencedApplyScript.TAG_INDEX_SOURCE);
-        // Load both scripts up front: otherwise the first calls all fail with NOSCRIPT and their resends can overtake
-        // each other (harmless under the fence, but the outcome counts then depend on timing).
-        try {
-            redis.scriptLoad(FencedApplyScript.SOURCE).get(10, java.util.concurrent.TimeUnit.SECONDS);
-            redis.scriptLoad(FencedApplyScript.TAG_INDEX_SOURCE).get(10, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (Exception e) {
-            // Redis unreachable now: the NOSCRIPT path loads the scripts when it is back.
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 
     /** True when the event can share a batch: it has no {@code invalidate-tag}, which takes calls of its own. */
     public static boolean isBatchable(List<Mutation> mutations) {
-        return mutations.stream().allMatch(m -> m instanceof Mutation.EntryMutation);
+        for (Mutation mutation : mutations) { // a loop, not a stream: this runs for every event
+            if (!(mutation instanceof Mutation.EntryMutation)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The outcome of each mutation, in the order given. Fails with Lettuce's exception when Redis does. */
@@ -93,7 +87,7 @@ public final class RedisApplier implements FencedApply {
     }
 
     /**
-     * Applies the events in one script call, in order, each as if alone. Each event's future completes with its
+     * Applies the events in one function call, in order, each as if alone. Each event's future completes with its
      * outcomes (one per entry mutation), or fails on its own (a WRONGTYPE: {@link RedisCommandExecutionException}),
      * or all fail together when the call does (Redis unreachable, a timeout).
      */
@@ -109,15 +103,17 @@ public final class RedisApplier implements FencedApply {
         return results;
     }
 
-    /** One event's part of the script's answer: its outcomes, or its own failure ('!' and the error). */
+    /** One event's part of the library's answer: a letter per outcome, or its own failure ('!' and the error). */
     private static List<ApplyOutcome> outcomesOf(Object reply) {
-        if (reply instanceof List<?> outcomes) {
-            List<ApplyOutcome> result = new ArrayList<>(outcomes.size());
-            outcomes.forEach(outcome -> result.add(ApplyOutcome.fromScript(outcome)));
-            return result;
+        String answer = String.valueOf(reply);
+        if (answer.startsWith("!")) {
+            throw new RedisCommandExecutionException(answer.substring(1));
         }
-        String failure = String.valueOf(reply);
-        throw new RedisCommandExecutionException(failure.startsWith("!") ? failure.substring(1) : failure);
+        List<ApplyOutcome> result = new ArrayList<>(answer.length());
+        for (int i = 0; i < answer.length(); i++) {
+            result.add(ApplyOutcome.fromLetter(answer.charAt(i)));
+        }
+        return result;
     }
 
     /**
@@ -146,27 +142,17 @@ public final class RedisApplier implements FencedApply {
     }
 
     private CompletableFuture<List<Object>> runApply(FencedApplyScript.Call call) {
-        return withReload(FencedApplyScript.SOURCE, () ->
-                redis.<List<Object>>evalsha(applySha, ScriptOutputType.MULTI, call.keys(), call.args()).toCompletableFuture());
+        return library.call(RedisLibrary.Function.APPLY, ScriptOutputType.MULTI, call.keys(), call.args());
     }
 
     private CompletableFuture<Object> runTagValue(TagKey tag, String op, long time) {
-        return withReload(FencedApplyScript.TAG_INDEX_SOURCE, () -> redis.<Object>evalsha(tagSha, ScriptOutputType.VALUE,
-                new String[] {tag.index(), tag.flushedAt()}, op, Long.toString(time)).toCompletableFuture());
+        return library.call(RedisLibrary.Function.TAG_INDEX, ScriptOutputType.VALUE,
+                new String[] {tag.index(), tag.flushedAt()}, op, Long.toString(time));
     }
 
     private CompletableFuture<List<Object>> runTagList(TagKey tag, String op, long time) {
-        return withReload(FencedApplyScript.TAG_INDEX_SOURCE, () -> redis.<List<Object>>evalsha(tagSha, ScriptOutputType.MULTI,
-                new String[] {tag.index(), tag.flushedAt()}, op, Long.toString(time)).toCompletableFuture());
-    }
-
-    private <T> CompletableFuture<T> withReload(String source, Supplier<CompletableFuture<T>> call) {
-        return call.get().exceptionallyCompose(error -> {
-            if (unwrap(error) instanceof RedisNoScriptException) {
-                return redis.scriptLoad(source).toCompletableFuture().thenCompose(loaded -> call.get());
-            }
-            return CompletableFuture.failedFuture(unwrap(error));
-        });
+        return library.call(RedisLibrary.Function.TAG_INDEX, ScriptOutputType.MULTI,
+                new String[] {tag.index(), tag.flushedAt()}, op, Long.toString(time));
     }
 
     private static CompletableFuture<Void> all(List<CompletableFuture<Void>> futures) {

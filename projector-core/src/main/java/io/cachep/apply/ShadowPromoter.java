@@ -4,7 +4,6 @@ import io.cachep.rules.EntryKey;
 import io.cachep.rules.KeyLayout;
 import io.cachep.rules.Mutation;
 import io.cachep.rules.TagKey;
-import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScoredValue;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
@@ -13,8 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /**
  * Moves what rebuild built in the shadow namespace ({@link KeyLayout#shadow()}) into the live namespace, beside the
@@ -22,7 +19,7 @@ import java.util.function.Supplier;
  *
  * <ul>
  *   <li>{@link #readFence}: rebuild reads each live fence first, then catches the shadow up with the log, then calls
- *       {@link #promote} with what it read: {@code shadow-promote.lua} tells the projector's later writes (kept when
+ *       {@link #promote} with what it read: the library's {@code promote} tells the projector's later writes (kept when
  *       newer) from what the shadow already covers, and merges the entry cell by cell in one atomic call.</li>
  *   <li>{@link #promoteTag}: carries a tag over, so a later invalidation by the projector reaches promoted entries:
  *       the shadow's registrations into the live index, then the latest invalidation (the shadow's, or one the live
@@ -30,8 +27,7 @@ import java.util.function.Supplier;
  * </ul>
  */
 public final class ShadowPromoter {
-    static final String SOURCE = FencedApplyScript.load("shadow-promote.lua");
-    /** The field {@code shadow-promote.lua} sets on a shadow fence it has promoted. */
+    /** The field {@code promote} sets on a shadow fence it has promoted. */
     static final String PROMOTED_FIELD = "~promoted";
     private static final String RULE = "rebuild";
 
@@ -39,27 +35,16 @@ public final class ShadowPromoter {
     private final Duration tombstoneRetention;
     private final KeyLayout live;
     private final KeyLayout shadow;
+    private final RedisLibrary library;
     private final RedisApplier liveApplier;
-    private final String promoteSha;
-    private final String tagSha;
 
     public ShadowPromoter(RedisAsyncCommands<String, String> redis, Duration tombstoneRetention, KeyLayout live) {
         this.redis = redis;
         this.tombstoneRetention = tombstoneRetention;
         this.live = live;
         this.shadow = live.shadow();
-        this.liveApplier = new RedisApplier(redis, tombstoneRetention, live);
-        this.promoteSha = redis.digest(SOURCE);
-        this.tagSha = redis.digest(FencedApplyScript.TAG_INDEX_SOURCE);
-        // Loaded up front, so a first batch of promotes is not all answered NOSCRIPT and sent again.
-        try {
-            redis.scriptLoad(SOURCE).get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            // Redis unreachable now: the NOSCRIPT path loads the script when it is back.
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        this.library = new RedisLibrary(redis);
+        this.liveApplier = new RedisApplier(library, tombstoneRetention, live);
     }
 
     /** The live fence of the entry with this rendered key, as it is now (empty when it has none). */
@@ -83,8 +68,8 @@ public final class ShadowPromoter {
             args.add(value);
         });
         String[] argv = args.toArray(String[]::new);
-        return withReload(SOURCE, () -> redis.<Object>evalsha(promoteSha, ScriptOutputType.VALUE, keys, argv)
-                .toCompletableFuture()).thenApply(PromoteOutcome::fromScript);
+        return library.<Object>call(RedisLibrary.Function.PROMOTE, ScriptOutputType.VALUE, keys, argv)
+                .thenApply(PromoteOutcome::fromScript);
     }
 
     /** True once {@link #promote} has run for this entry's shadow entry (so a later pass over live keys may skip it). */
@@ -121,18 +106,8 @@ public final class ShadowPromoter {
     }
 
     private CompletableFuture<String> register(TagKey tag, long time, String dataKey) {
-        return withReload(FencedApplyScript.TAG_INDEX_SOURCE, () -> redis.<Object>evalsha(tagSha, ScriptOutputType.VALUE,
-                new String[] {tag.index(), tag.flushedAt()}, "R", Long.toString(time), dataKey).toCompletableFuture()
-                .thenApply(v -> v == null ? null : String.valueOf(v)));
-    }
-
-    /** Runs a script by SHA; after NOSCRIPT (a restart, SCRIPT FLUSH) loads it and runs it again. */
-    private <T> CompletableFuture<T> withReload(String source, Supplier<CompletableFuture<T>> call) {
-        return call.get().exceptionallyCompose(error -> {
-            if (RedisApplier.unwrap(error) instanceof RedisNoScriptException) {
-                return redis.scriptLoad(source).toCompletableFuture().thenCompose(loaded -> call.get());
-            }
-            return CompletableFuture.failedFuture(RedisApplier.unwrap(error));
-        });
+        return library.<Object>call(RedisLibrary.Function.TAG_INDEX, ScriptOutputType.VALUE,
+                new String[] {tag.index(), tag.flushedAt()}, "R", Long.toString(time), dataKey)
+                .thenApply(v -> v == null ? null : String.valueOf(v));
     }
 }

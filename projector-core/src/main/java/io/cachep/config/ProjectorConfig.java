@@ -77,8 +77,8 @@ public final class ProjectorConfig extends AbstractConfig {
             + " during a Redis outage.";
 
     public static final String REDIS_BATCH_MAX_EVENTS_CONFIG = "projector.redis.batch.max.events";
-    private static final String REDIS_BATCH_MAX_EVENTS_DOC = "Events applied by one fenced-apply script call, at most."
-            + " Batching spares Redis's one thread the cost of a script call per event; 1 turns batching off.";
+    private static final String REDIS_BATCH_MAX_EVENTS_DOC = "Events applied by one call of the Redis library's apply"
+            + " function, at most. Batching spares Redis's one thread the cost of a call per event; 1 turns batching off.";
 
     public static final String REDIS_BATCH_LINGER_MS_CONFIG = "projector.redis.batch.linger.ms";
     private static final String REDIS_BATCH_LINGER_MS_DOC = "How long a batch that is not full waits for more events"

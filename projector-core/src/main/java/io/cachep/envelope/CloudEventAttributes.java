@@ -61,6 +61,11 @@ final class CloudEventAttributes {
             }
             return new EventEnvelope(id, type, source, subject, time, version, JsonValues.toMap(data), data::toString);
         }
+
+        /** Data already read as maps; its JSON text is written from them if a rule asks for it. */
+        EventEnvelope withData(Map<String, Object> data) {
+            return new EventEnvelope(id, type, source, subject, time, version, data, () -> JsonValues.toJson(data));
+        }
     }
 
     /** Checks in a fixed order, so both modes report the same first problem for the same event. */
@@ -74,7 +79,7 @@ final class CloudEventAttributes {
         String type = requiredString(attributes, "type");
         String source = requiredString(attributes, "source");
         String subject = requiredString(attributes, "subject");
-        String where = where(id, type);
+        Where where = new Where(id, type);
         Instant time = time(attributes, "time", where);
         long version = version(attributes, "entityversion", where);
         keyMatchesSubject(key, subject, where);
@@ -83,6 +88,14 @@ final class CloudEventAttributes {
 
     static String where(String id, String type) {
         return " in event " + id + " (" + type + ")";
+    }
+
+    /** {@link #where} written only when a message needs it: the checks run for every event, and almost all pass. */
+    record Where(String id, String type) {
+        @Override
+        public String toString() {
+            return where(id, type);
+        }
     }
 
     static String requiredString(Source attributes, String attribute) {
@@ -99,29 +112,31 @@ final class CloudEventAttributes {
     }
 
     /** Event time is required because every TTL is computed from it, never from the wall clock. */
-    static Instant time(Source attributes, String attribute, String where) {
+    static Instant time(Source attributes, String attribute, Object where) {
         JsonNode node = attributes.get(attribute);
-        String label = attributes.label(attribute);
         if (node == null || node.isNull()) {
             throw new PoisonEventException(PoisonReason.BAD_TIME,
-                    "required attribute " + label + " is missing" + where + "; TTLs are computed from event time");
+                    "required attribute " + attributes.label(attribute) + " is missing" + where
+                            + "; TTLs are computed from event time");
         }
         if (!node.isTextual()) {
-            throw new PoisonEventException(PoisonReason.BAD_TIME, "attribute " + label + " must be an RFC 3339 string" + where);
+            throw new PoisonEventException(PoisonReason.BAD_TIME, "attribute " + attributes.label(attribute)
+                    + " must be an RFC 3339 string" + where);
         }
         try {
             return Rfc3339.parse(node.asText());
         } catch (DateTimeParseException e) {
-            throw new PoisonEventException(PoisonReason.BAD_TIME, "attribute " + label + " is not an RFC 3339 timestamp" + where);
+            throw new PoisonEventException(PoisonReason.BAD_TIME, "attribute " + attributes.label(attribute)
+                    + " is not an RFC 3339 timestamp" + where);
         }
     }
 
     /** A non-negative integer, as a JSON number or a numeric string: the version fence compares it. */
-    static long version(Source attributes, String attribute, String where) {
+    static long version(Source attributes, String attribute, Object where) {
         JsonNode node = attributes.get(attribute);
-        String label = attributes.label(attribute);
         if (node == null || node.isNull()) {
-            throw new PoisonEventException(PoisonReason.BAD_VERSION, "required extension " + label + " is missing" + where);
+            throw new PoisonEventException(PoisonReason.BAD_VERSION, "required extension " + attributes.label(attribute)
+                    + " is missing" + where);
         }
         long version;
         if (node.isIntegralNumber() && node.canConvertToLong()) {
@@ -130,19 +145,22 @@ final class CloudEventAttributes {
             try {
                 version = Long.parseLong(node.asText());
             } catch (NumberFormatException e) {
-                throw new PoisonEventException(PoisonReason.BAD_VERSION, "extension " + label + " is not an integer" + where);
+                throw new PoisonEventException(PoisonReason.BAD_VERSION, "extension " + attributes.label(attribute)
+                        + " is not an integer" + where);
             }
         } else {
-            throw new PoisonEventException(PoisonReason.BAD_VERSION, "extension " + label + " is not an integer" + where);
+            throw new PoisonEventException(PoisonReason.BAD_VERSION, "extension " + attributes.label(attribute)
+                        + " is not an integer" + where);
         }
         if (version < 0) {
-            throw new PoisonEventException(PoisonReason.BAD_VERSION, "extension " + label + " is negative" + where);
+            throw new PoisonEventException(PoisonReason.BAD_VERSION, "extension " + attributes.label(attribute)
+                    + " is negative" + where);
         }
         return version;
     }
 
     /** A key other than the subject would spread one entity's events over partitions and lose their order. */
-    static void keyMatchesSubject(byte[] key, String subject, String where) {
+    static void keyMatchesSubject(byte[] key, String subject, Object where) {
         if (key != null && !subject.equals(new String(key, StandardCharsets.UTF_8))) {
             throw new PoisonEventException(PoisonReason.BAD_ENVELOPE,
                     "record key differs from the subject" + where + "; producers must key records by subject");

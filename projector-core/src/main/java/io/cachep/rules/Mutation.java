@@ -17,6 +17,38 @@ public sealed interface Mutation permits Mutation.EntryMutation, Mutation.Invali
 
     String rule();
 
+    /** Its operation in the table of operations. */
+    Operation operation();
+
+    /** Calls the visitor's method for this kind of mutation. */
+    <R> R accept(Visitor<R> visitor);
+
+    /**
+     * Code that handles every kind of mutation implements this: a kind added to {@link Mutation} adds a method here,
+     * so a place that forgot it does not compile.
+     */
+    interface Visitor<R> {
+        R upsert(Upsert upsert);
+
+        R merge(Merge merge);
+
+        R delete(Delete delete);
+
+        R expire(Expire expire);
+
+        R member(MemberWrite member);
+
+        R invalidateTag(InvalidateTag invalidateTag);
+    }
+
+    /** A visitor of entry mutations only: a tag invalidation is not one. */
+    interface EntryVisitor<R> extends Visitor<R> {
+        @Override
+        default R invalidateTag(InvalidateTag invalidateTag) {
+            throw new IllegalArgumentException("invalidate-tag is not a mutation of one entry");
+        }
+    }
+
     /** A mutation of one entry (one Redis key and its fence). */
     sealed interface EntryMutation extends Mutation permits Upsert, Merge, Delete, Expire, MemberWrite {
         EntryKey key();
@@ -42,6 +74,16 @@ public sealed interface Mutation permits Mutation.EntryMutation, Mutation.Invali
             hash = hash == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(hash));
             tags = List.copyOf(tags);
         }
+
+        @Override
+        public Operation operation() {
+            return Operation.UPSERT;
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.upsert(this);
+        }
     }
 
     /** Sets ({@code value} non-null) or removes ({@code value} null) some fields of a hash, each fenced on its own. */
@@ -51,6 +93,32 @@ public sealed interface Mutation permits Mutation.EntryMutation, Mutation.Invali
             fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
             tags = List.copyOf(tags);
         }
+
+        /** The fields it sets, with their values, in order. */
+        public Map<String, String> setFields() {
+            Map<String, String> set = new LinkedHashMap<>();
+            fields.forEach((field, value) -> {
+                if (value != null) {
+                    set.put(field, value);
+                }
+            });
+            return set;
+        }
+
+        /** The fields it removes (given with a null value), in order. */
+        public List<String> removedFields() {
+            return fields.entrySet().stream().filter(e -> e.getValue() == null).map(Map.Entry::getKey).toList();
+        }
+
+        @Override
+        public Operation operation() {
+            return Operation.MERGE;
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.merge(this);
+        }
     }
 
     /**
@@ -58,54 +126,93 @@ public sealed interface Mutation permits Mutation.EntryMutation, Mutation.Invali
      *
      * @param channel a Redis pub/sub channel to publish the data key on (in-process L1 caches drop it), or null
      */
-    record Delete(String rule, EntryKey key, String channel) implements EntryMutation {}
+    record Delete(String rule, EntryKey key, String channel) implements EntryMutation {
+        /** {@code invalidate} when it publishes the key, else {@code delete}. */
+        @Override
+        public Operation operation() {
+            return channel == null ? Operation.DELETE : Operation.INVALIDATE;
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.delete(this);
+        }
+    }
 
     /** Sets the entry's expiry, fenced by version: an older expire never overrides a newer one. */
-    record Expire(String rule, EntryKey key, long expireAtMillis) implements EntryMutation {}
+    record Expire(String rule, EntryKey key, long expireAtMillis) implements EntryMutation {
+        @Override
+        public Operation operation() {
+            return Operation.EXPIRE;
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.expire(this);
+        }
+    }
 
     /** Adds or removes one member of a set or sorted set, fenced per member. */
-    record MemberWrite(String rule, EntryKey key, MemberOperation operation, String member, double score,
+    record MemberWrite(String rule, EntryKey key, MemberOperation kind, String member, double score,
                        long expireAtMillis, List<TagKey> tags) implements EntryMutation {
         public MemberWrite {
             tags = List.copyOf(tags);
         }
+
+        @Override
+        public Operation operation() {
+            return kind.operation();
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.member(this);
+        }
     }
 
-    /** The four member operations and the Redis type each writes. */
+    /** The four member operations, each one of the table's {@link Operation}s. */
     enum MemberOperation {
-        SET_ADD("set-add", "set"), SET_REMOVE("set-remove", "set"), ZSET_ADD("zset-add", "zset"),
-        ZSET_REMOVE("zset-remove", "zset");
+        SET_ADD(Operation.SET_ADD), SET_REMOVE(Operation.SET_REMOVE), ZSET_ADD(Operation.ZSET_ADD),
+        ZSET_REMOVE(Operation.ZSET_REMOVE);
 
-        private final String ruleName;
-        private final String redisType;
+        private final Operation operation;
 
-        MemberOperation(String ruleName, String redisType) {
-            this.ruleName = ruleName;
-            this.redisType = redisType;
+        MemberOperation(Operation operation) {
+            this.operation = operation;
+        }
+
+        public Operation operation() {
+            return operation;
         }
 
         public String ruleName() {
-            return ruleName;
-        }
-
-        public String redisType() {
-            return redisType;
+            return operation.ruleName();
         }
 
         public boolean adds() {
-            return this == SET_ADD || this == ZSET_ADD;
+            return operation.isWrite();
         }
 
-        public static MemberOperation of(String ruleName) {
+        public static MemberOperation of(Operation operation) {
             for (MemberOperation op : values()) {
-                if (op.ruleName.equals(ruleName)) {
+                if (op.operation == operation) {
                     return op;
                 }
             }
-            throw new IllegalArgumentException("not a member operation: " + ruleName);
+            throw new IllegalArgumentException("not a member operation: " + operation.ruleName());
         }
     }
 
     /** Drops every entry registered under the tag whose writes are no newer (in event time) than this event. */
-    record InvalidateTag(String rule, TagKey tag) implements Mutation {}
+    record InvalidateTag(String rule, TagKey tag) implements Mutation {
+        @Override
+        public Operation operation() {
+            return Operation.INVALIDATE_TAG;
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.invalidateTag(this);
+        }
+    }
 }

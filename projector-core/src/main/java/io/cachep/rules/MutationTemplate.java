@@ -9,8 +9,26 @@ public sealed interface MutationTemplate permits MutationTemplate.UpsertTemplate
         MutationTemplate.DeleteTemplate, MutationTemplate.ExpireTemplate, MutationTemplate.MemberTemplate,
         MutationTemplate.InvalidateTagTemplate {
 
-    /** The operation's name in the rules file. */
-    String operation();
+    /** Its operation in the table of operations. */
+    Operation operation();
+
+    /** Calls the visitor's method for this kind of template. */
+    <R> R accept(Visitor<R> visitor);
+
+    /** Code that handles every kind of template implements this, so a kind it forgot does not compile. */
+    interface Visitor<R> {
+        R upsert(UpsertTemplate upsert);
+
+        R merge(MergeTemplate merge);
+
+        R delete(DeleteTemplate delete);
+
+        R expire(ExpireTemplate expire);
+
+        R member(MemberTemplate member);
+
+        R invalidateTag(InvalidateTagTemplate invalidateTag);
+    }
 
     /**
      * What every write may carry: an expiry from event time ({@code ttl}) or from a template ({@code expiresAt}),
@@ -28,8 +46,13 @@ public sealed interface MutationTemplate permits MutationTemplate.UpsertTemplate
     record UpsertTemplate(Template key, Map<String, Template> hash, Template json, WriteOptions options)
             implements MutationTemplate {
         @Override
-        public String operation() {
-            return "upsert";
+        public Operation operation() {
+            return Operation.UPSERT;
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.upsert(this);
         }
     }
 
@@ -42,19 +65,34 @@ public sealed interface MutationTemplate permits MutationTemplate.UpsertTemplate
     record MergeTemplate(Template key, List<String> hashFrom, Map<String, Template> hash, WriteOptions options)
             implements MutationTemplate {
         @Override
-        public String operation() {
-            return "merge";
+        public Operation operation() {
+            return Operation.MERGE;
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.merge(this);
         }
     }
 
     /** {@code delete} and {@code invalidate}: remove the entry, leave a tombstone, and (invalidate) publish the key. */
-    record DeleteTemplate(String operation, Template key, String channel) implements MutationTemplate {}
+    record DeleteTemplate(Operation operation, Template key, String channel) implements MutationTemplate {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.delete(this);
+        }
+    }
 
     /** {@code expire}: set or refresh the entry's expiry, fenced by version. */
     record ExpireTemplate(Template key, Duration ttl, Template expiresAt) implements MutationTemplate {
         @Override
-        public String operation() {
-            return "expire";
+        public Operation operation() {
+            return Operation.EXPIRE;
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.expire(this);
         }
     }
 
@@ -62,14 +100,24 @@ public sealed interface MutationTemplate permits MutationTemplate.UpsertTemplate
      * {@code set-add}, {@code set-remove}, {@code zset-add}, {@code zset-remove}: one member of a set or sorted set,
      * fenced per member. {@code score} only for zset-add; {@code options} only for the adds.
      */
-    record MemberTemplate(String operation, Template key, Template member, Template score, WriteOptions options)
-            implements MutationTemplate {}
+    record MemberTemplate(Operation operation, Template key, Template member, Template score, WriteOptions options)
+            implements MutationTemplate {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.member(this);
+        }
+    }
 
     /** {@code invalidate-tag}: drop every entry registered under the tag whose writes are no newer than the event. */
     record InvalidateTagTemplate(Template tag) implements MutationTemplate {
         @Override
-        public String operation() {
-            return "invalidate-tag";
+        public Operation operation() {
+            return Operation.INVALIDATE_TAG;
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.invalidateTag(this);
         }
     }
 }

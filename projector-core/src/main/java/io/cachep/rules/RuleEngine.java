@@ -77,7 +77,7 @@ public final class RuleEngine {
                     mutations.add(render(rule, template, event));
                 } catch (PoisonEventException e) {
                     throw new PoisonEventException(e.reason(), "rule '" + rule.name() + "', mutation " + (i + 1) + " ("
-                            + template.operation() + "): " + e.getMessage(), rule.name(), e);
+                            + template.operation().ruleName() + "): " + e.getMessage(), rule.name(), e);
                 }
             }
         }
@@ -95,39 +95,53 @@ public final class RuleEngine {
 
     private Mutation render(ProjectionRule rule, MutationTemplate template, EventEnvelope event) {
         String name = rule.name();
-        if (template instanceof MutationTemplate.UpsertTemplate u) {
-            return new Mutation.Upsert(name, entry(u.key(), event),
-                    u.hash() == null ? null : renderFields(u.hash(), event),
-                    u.json() == null ? null : u.json().renderValue(event),
-                    expireAt(u.options().ttl(), u.options().expiresAt(), event), tags(u.options(), event));
-        }
-        if (template instanceof MutationTemplate.MergeTemplate m) {
-            Map<String, String> fields = new LinkedHashMap<>();
-            if (m.hashFrom() != null) {
-                DataPaths.object(event, m.hashFrom()).forEach((field, value) ->
-                        fields.put(field, value == null ? null : JsonText.scalarOrJson(value)));
+        return template.accept(new MutationTemplate.Visitor<Mutation>() {
+            @Override
+            public Mutation upsert(MutationTemplate.UpsertTemplate u) {
+                return new Mutation.Upsert(name, entry(u.key(), event),
+                        u.hash() == null ? null : renderFields(u.hash(), event),
+                        u.json() == null ? null : u.json().renderValue(event),
+                        expireAt(u.options().ttl(), u.options().expiresAt(), event), tags(u.options(), event));
             }
-            if (m.hash() != null) {
-                fields.putAll(renderFields(m.hash(), event));
+
+            @Override
+            public Mutation merge(MutationTemplate.MergeTemplate m) {
+                Map<String, String> fields = new LinkedHashMap<>();
+                if (m.hashFrom() != null) {
+                    DataPaths.object(event, m.hashFrom()).forEach((field, value) ->
+                            fields.put(field, value == null ? null : JsonText.scalarOrJson(value)));
+                }
+                if (m.hash() != null) {
+                    fields.putAll(renderFields(m.hash(), event));
+                }
+                return new Mutation.Merge(name, entry(m.key(), event), fields,
+                        expireAt(m.options().ttl(), m.options().expiresAt(), event), tags(m.options(), event));
             }
-            return new Mutation.Merge(name, entry(m.key(), event), fields,
-                    expireAt(m.options().ttl(), m.options().expiresAt(), event), tags(m.options(), event));
-        }
-        if (template instanceof MutationTemplate.DeleteTemplate d) {
-            return new Mutation.Delete(name, entry(d.key(), event), d.channel());
-        }
-        if (template instanceof MutationTemplate.ExpireTemplate x) {
-            return new Mutation.Expire(name, entry(x.key(), event), expireAt(x.ttl(), x.expiresAt(), event));
-        }
-        if (template instanceof MutationTemplate.MemberTemplate mt) {
-            Mutation.MemberOperation op = Mutation.MemberOperation.of(mt.operation());
-            double score = mt.score() == null ? 0 : score(mt.score(), event);
-            WriteOptions options = mt.options();
-            return new Mutation.MemberWrite(name, entry(mt.key(), event), op, mt.member().renderValue(event), score,
-                    expireAt(options.ttl(), options.expiresAt(), event), tags(options, event));
-        }
-        MutationTemplate.InvalidateTagTemplate it = (MutationTemplate.InvalidateTagTemplate) template;
-        return new Mutation.InvalidateTag(name, layout.tag(it.tag().renderKey(event)));
+
+            @Override
+            public Mutation delete(MutationTemplate.DeleteTemplate d) {
+                return new Mutation.Delete(name, entry(d.key(), event), d.channel());
+            }
+
+            @Override
+            public Mutation expire(MutationTemplate.ExpireTemplate x) {
+                return new Mutation.Expire(name, entry(x.key(), event), expireAt(x.ttl(), x.expiresAt(), event));
+            }
+
+            @Override
+            public Mutation member(MutationTemplate.MemberTemplate mt) {
+                Mutation.MemberOperation op = Mutation.MemberOperation.of(mt.operation());
+                double score = mt.score() == null ? 0 : score(mt.score(), event);
+                WriteOptions options = mt.options();
+                return new Mutation.MemberWrite(name, entry(mt.key(), event), op, mt.member().renderValue(event), score,
+                        expireAt(options.ttl(), options.expiresAt(), event), tags(options, event));
+            }
+
+            @Override
+            public Mutation invalidateTag(MutationTemplate.InvalidateTagTemplate it) {
+                return new Mutation.InvalidateTag(name, layout.tag(it.tag().renderKey(event)));
+            }
+        });
     }
 
     private EntryKey entry(Template key, EventEnvelope event) {

@@ -2,6 +2,7 @@ package io.cachep.rulesfile;
 
 import io.cachep.rules.KeyLayout;
 import io.cachep.rules.MutationTemplate;
+import io.cachep.rules.Operation;
 import io.cachep.rules.MutationTemplate.WriteOptions;
 import io.cachep.rules.Template;
 import io.cachep.text.DidYouMean;
@@ -15,27 +16,12 @@ import java.util.TreeSet;
 
 /** Reads one mutation (`- upsert: {...}`) of a rule, reporting every problem through {@link YamlFields}. */
 final class MutationReader {
-    private static final Set<String> WRITE_FIELDS = Set.of("ttl", "expires-at", "tags");
-    static final Map<String, Set<String>> OPERATION_FIELDS = Map.of(
-            "upsert", with(WRITE_FIELDS, "key", "hash", "json"),
-            "merge", with(WRITE_FIELDS, "key", "hash-from", "hash"),
-            "delete", Set.of("key"),
-            "invalidate", Set.of("key", "channel"),
-            "expire", Set.of("key", "ttl", "expires-at"),
-            "set-add", with(WRITE_FIELDS, "key", "member"),
-            "set-remove", Set.of("key", "member"),
-            "zset-add", with(WRITE_FIELDS, "key", "member", "score"),
-            "zset-remove", Set.of("key", "member"),
-            "invalidate-tag", Set.of("tag"));
-    private static final Set<String> WHOLE_ENTRY_OPERATIONS = Set.of("upsert", "delete", "invalidate", "expire");
-    /** What a Kafka tombstone, which has no data, can ask for. */
-    static final Set<String> TOMBSTONE_OPERATIONS = Set.of("delete", "invalidate", "set-remove", "zset-remove");
 
     private final YamlFields yaml;
     private final List<KeyUse> keyUses = new ArrayList<>();
 
     /** Where a key template is written, and how: the file-wide check of tagged keys reads these. */
-    record KeyUse(String key, String operation, boolean tagged, YamlNode node, String where) {}
+    record KeyUse(String key, Operation operation, boolean tagged, YamlNode node, String where) {}
 
     MutationReader(YamlFields yaml) {
         this.yaml = yaml;
@@ -50,10 +36,11 @@ final class MutationReader {
         keyUses.stream().filter(KeyUse::tagged).forEach(use -> tagged.putIfAbsent(use.key(), use));
         for (KeyUse use : keyUses) {
             KeyUse tagging = tagged.get(use.key());
-            if (tagging != null && !WHOLE_ENTRY_OPERATIONS.contains(use.operation())) {
+            if (tagging != null && !use.operation().wholeEntry()) {
                 yaml.problem(use.node(), use.where() + ", field 'key'", "key '" + use.key() + "' is tagged ("
-                        + tagging.where() + "); a tagged key may only be written whole (upsert, delete, invalidate,"
-                        + " expire), since tag invalidation drops whole entries");
+                        + tagging.where() + "); a tagged key may only be written whole ("
+                        + String.join(", ", Operation.ruleNamesWhere(Operation::wholeEntry))
+                        + "), since tag invalidation drops whole entries");
             }
         }
     }
@@ -69,32 +56,32 @@ final class MutationReader {
                     + wrapper.values().size() + " keys " + wrapper.values().keySet());
             return null;
         }
-        String operation = wrapper.values().keySet().iterator().next();
-        YamlNode.Position opPosition = wrapper.keyPositions().get(operation);
-        Set<String> fields = OPERATION_FIELDS.get(operation);
-        if (fields == null) {
-            yaml.problemAt(opPosition, where, "unknown operation '" + operation + "'"
-                    + DidYouMean.suffix(operation, OPERATION_FIELDS.keySet()));
+        String name = wrapper.values().keySet().iterator().next();
+        YamlNode.Position opPosition = wrapper.keyPositions().get(name);
+        Operation operation = Operation.ofRuleName(name).orElse(null);
+        if (operation == null) {
+            yaml.problemAt(opPosition, where, "unknown operation '" + name + "'"
+                    + DidYouMean.suffix(name, Operation.ruleNames()));
             return null;
         }
-        if (forTombstone && !TOMBSTONE_OPERATIONS.contains(operation)) {
+        if (forTombstone && !operation.onTombstone()) {
             yaml.problemAt(opPosition, where, "a Kafka tombstone has no data: an on-tombstone rule may only "
-                    + new TreeSet<>(TOMBSTONE_OPERATIONS));
+                    + Operation.ruleNamesWhere(Operation::onTombstone));
             return null;
         }
-        where = where + " (" + operation + ")";
-        YamlNode.Mapping body = yaml.mapping(wrapper.values().get(operation), where);
+        where = where + " (" + name + ")";
+        YamlNode.Mapping body = yaml.mapping(wrapper.values().get(name), where);
         if (body == null) {
             return null;
         }
-        yaml.checkFields(body, fields, where);
+        yaml.checkFields(body, operation.fields(), where);
         MutationTemplate result = switch (operation) {
-            case "upsert" -> upsert(body, where);
-            case "merge" -> merge(body, where);
-            case "delete", "invalidate" -> delete(operation, body, where);
-            case "expire" -> expire(body, where);
-            case "invalidate-tag" -> invalidateTag(body, where);
-            default -> member(operation, body, where);
+            case UPSERT -> upsert(body, where);
+            case MERGE -> merge(body, where);
+            case DELETE, INVALIDATE -> delete(operation, body, where);
+            case EXPIRE -> expire(body, where);
+            case INVALIDATE_TAG -> invalidateTag(body, where);
+            case SET_ADD, SET_REMOVE, ZSET_ADD, ZSET_REMOVE -> member(operation, body, where);
         };
         if (result != null && forTombstone) {
             checkNoData(body, where);
@@ -112,7 +99,7 @@ final class MutationReader {
         Map<String, Template> hash = hashNode == null ? null : fields(hashNode, where);
         Template json = jsonNode == null ? null : yaml.template(jsonNode, where + ", field 'json'");
         WriteOptions options = writeOptions(body, where, true);
-        record(body, "upsert", where, options != null && !options.tags().isEmpty());
+        record(body, Operation.UPSERT, where, options != null && !options.tags().isEmpty());
         if (key == null || (hash == null && json == null) || options == null) {
             return null;
         }
@@ -137,18 +124,18 @@ final class MutationReader {
         }
         Map<String, Template> hash = hashNode == null ? null : fields(hashNode, where);
         WriteOptions options = writeOptions(body, where, false);
-        record(body, "merge", where, false);
+        record(body, Operation.MERGE, where, false);
         if (key == null || (path == null && hash == null) || options == null) {
             return null;
         }
         return new MutationTemplate.MergeTemplate(key, path, hash, options);
     }
 
-    private MutationTemplate delete(String operation, YamlNode.Mapping body, String where) {
+    private MutationTemplate delete(Operation operation, YamlNode.Mapping body, String where) {
         Template key = key(body, where);
         record(body, operation, where, false);
-        String channel = operation.equals("invalidate") ? yaml.requiredString(body, "channel", where) : null;
-        if (key == null || (operation.equals("invalidate") && channel == null)) {
+        String channel = operation == Operation.INVALIDATE ? yaml.requiredString(body, "channel", where) : null;
+        if (key == null || (operation == Operation.INVALIDATE && channel == null)) {
             return null;
         }
         return new MutationTemplate.DeleteTemplate(operation, key, channel);
@@ -156,7 +143,7 @@ final class MutationReader {
 
     private MutationTemplate expire(YamlNode.Mapping body, String where) {
         Template key = key(body, where);
-        record(body, "expire", where, false);
+        record(body, Operation.EXPIRE, where, false);
         Duration ttl = yaml.duration(body, "ttl", where);
         Template expiresAt = yaml.optionalTemplate(body, "expires-at", where);
         boolean hasTtl = body.values().containsKey("ttl");
@@ -171,13 +158,13 @@ final class MutationReader {
         return new MutationTemplate.ExpireTemplate(key, ttl, expiresAt);
     }
 
-    private MutationTemplate member(String operation, YamlNode.Mapping body, String where) {
+    private MutationTemplate member(Operation operation, YamlNode.Mapping body, String where) {
         Template key = key(body, where);
         Template member = yaml.requiredTemplate(body, "member", where);
-        Template score = operation.equals("zset-add") ? yaml.requiredTemplate(body, "score", where) : null;
-        WriteOptions options = operation.endsWith("-add") ? writeOptions(body, where, false) : WriteOptions.NONE;
+        Template score = operation == Operation.ZSET_ADD ? yaml.requiredTemplate(body, "score", where) : null;
+        WriteOptions options = operation.isWrite() ? writeOptions(body, where, false) : WriteOptions.NONE;
         record(body, operation, where, false);
-        if (key == null || member == null || options == null || (operation.equals("zset-add") && score == null)) {
+        if (key == null || member == null || options == null || (operation == Operation.ZSET_ADD && score == null)) {
             return null;
         }
         return new MutationTemplate.MemberTemplate(operation, key, member, score, options);
@@ -188,7 +175,7 @@ final class MutationReader {
         return tag == null ? null : new MutationTemplate.InvalidateTagTemplate(tag);
     }
 
-    private void record(YamlNode.Mapping body, String operation, String where, boolean tagged) {
+    private void record(YamlNode.Mapping body, Operation operation, String where, boolean tagged) {
         YamlNode node = body.values().get("key");
         if (node instanceof YamlNode.Scalar s && !s.isNull()) {
             keyUses.add(new KeyUse(s.text(), operation, tagged, node, where));
@@ -274,11 +261,5 @@ final class MutationReader {
                         "a Kafka tombstone has no data: use {subject}, {id} or {time}");
             }
         }
-    }
-
-    private static Set<String> with(Set<String> base, String... more) {
-        Set<String> all = new java.util.HashSet<>(base);
-        all.addAll(List.of(more));
-        return Set.copyOf(all);
     }
 }

@@ -148,6 +148,28 @@ class FencingMatchesModelIT {
         });
     }
 
+    /**
+     * An upgrade from the release before the lean fence (layout 1): the events up to a random point are applied by
+     * that release's scripts, the rest by this release, which must take every fence as that release left it.
+     */
+    @Test
+    void shouldEndEqualToTheModelWhenTheReleaseBeforeTheLeanFenceAppliedTheFirstEvents(TestIsolation isolation)
+            throws Exception {
+        checkStreams(isolation.keyPrefix() + "u", (applier, engine, delivered, random) -> {
+            Layout1Applier before = new Layout1Applier(connection.sync(), engine.rules().tombstoneRetention(),
+                    engine.layout());
+            int upgradeAt = random.nextInt(delivered.size() + 1);
+            for (int i = 0; i < delivered.size(); i++) {
+                EventEnvelope event = delivered.get(i);
+                if (i < upgradeAt) {
+                    before.apply(EventStamp.of(event), project(engine, event));
+                } else {
+                    applier.apply(EventStamp.of(event), project(engine, event)).get();
+                }
+            }
+        });
+    }
+
     private void checkStreams(String prefix, Delivery delivery) throws Exception {
         Long only = Long.getLong("cachep.model.seed");
         long base = new Random().nextLong();

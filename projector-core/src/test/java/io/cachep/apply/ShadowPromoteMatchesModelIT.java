@@ -72,16 +72,31 @@ class ShadowPromoteMatchesModelIT {
     void shouldEndEqualToTheModelOfTheCurrentRulesWhateverTheLiveNamespaceHeldAndWhateverTheProjectorWroteMeanwhile(
             TestIsolation isolation) throws Exception {
         assertThat(OLD_RULES).contains("old-{data.device}").contains("legacy:{subject}");
+        checkStreams(isolation.keyPrefix() + "s", false);
+    }
+
+    /**
+     * The same, where the old rules ran on the release before the lean fence (layout 1) and the fixed rules come with
+     * this release: the live fences rebuild reads and promotes over are of either layout.
+     */
+    @Test
+    void shouldEndEqualToTheModelWhenTheOldRulesRanOnTheReleaseBeforeTheLeanFence(TestIsolation isolation)
+            throws Exception {
+        checkStreams(isolation.keyPrefix() + "u", true);
+    }
+
+    /** {@value #STREAMS} random streams, or the one of {@code -Dcachep.model.seed}, each in a namespace of its own. */
+    private void checkStreams(String prefix, boolean oldRulesOnLayout1) throws Exception {
         Long only = Long.getLong("cachep.model.seed");
         long base = new Random().nextLong();
         int streams = only != null ? 1 : STREAMS;
         for (int i = 0; i < streams; i++) {
             long seed = only != null ? only : base + i;
-            checkStream(seed, isolation.keyPrefix() + "s" + i);
+            checkStream(seed, prefix + i, oldRulesOnLayout1);
         }
     }
 
-    private void checkStream(long seed, String namespace) throws Exception {
+    private void checkStream(long seed, String namespace, boolean oldRulesOnLayout1) throws Exception {
         Random random = new Random(seed);
         ProjectionRules rules = RulesFileLoader.parse("model-rules.yaml", FencingMatchesModelIT.RULES.replace("${namespace}", namespace));
         ProjectionRules oldRules = RulesFileLoader.parse("old-rules.yaml", OLD_RULES.replace("${namespace}", namespace));
@@ -97,7 +112,8 @@ class ShadowPromoteMatchesModelIT {
         EventStreams generator = new EventStreams(random, now);
         List<EventEnvelope> log = generator.deliver(generator.log());
         int n = log.size();
-        Projector projector = new Projector(log, oldEngine, engine, liveApplier);
+        Layout1Applier layout1 = new Layout1Applier(redis, rules.tombstoneRetention(), live);
+        Projector projector = new Projector(log, oldEngine, engine, liveApplier, oldRulesOnLayout1 ? layout1 : null);
         int lost = random.nextInt(n + 1);               // Redis loses data when the projector has applied this much
         projector.deployAt(random.nextInt(lost + 1));   // the fixed rules are deployed here, before the rebuild
         projector.upTo(lost);
@@ -153,20 +169,26 @@ class ShadowPromoteMatchesModelIT {
         }
     }
 
-    /** The live projector: applies the log in order, with the old rules until the fixed ones are deployed. */
+    /**
+     * The live projector: applies the log in order, with the old rules until the fixed ones are deployed (on the
+     * release before the lean fence, when {@code oldRelease} is given).
+     */
     private static final class Projector {
         final List<EventEnvelope> log;
         final RuleEngine oldEngine;
         final RuleEngine engine;
         final RedisApplier applier;
+        final Layout1Applier oldRelease;
         int position;
         int deployedAt;
 
-        Projector(List<EventEnvelope> log, RuleEngine oldEngine, RuleEngine engine, RedisApplier applier) {
+        Projector(List<EventEnvelope> log, RuleEngine oldEngine, RuleEngine engine, RedisApplier applier,
+                  Layout1Applier oldRelease) {
             this.log = log;
             this.oldEngine = oldEngine;
             this.engine = engine;
             this.applier = applier;
+            this.oldRelease = oldRelease;
         }
 
         void deployAt(int index) {
@@ -175,7 +197,14 @@ class ShadowPromoteMatchesModelIT {
 
         void upTo(int end) throws Exception {
             for (; position < end; position++) {
-                apply(position < deployedAt ? oldEngine : engine, applier, log.get(position));
+                EventEnvelope event = log.get(position);
+                if (position >= deployedAt) {
+                    apply(engine, applier, event);
+                } else if (oldRelease != null) {
+                    oldRelease.apply(EventStamp.of(event), oldEngine.project(TOPIC, event));
+                } else {
+                    apply(oldEngine, applier, event);
+                }
             }
         }
     }

@@ -25,7 +25,7 @@ final class RedisHealth implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RedisHealth.class);
     private static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
-    /** Redis 7.0 brought PEXPIRETIME, which the fenced-apply script needs. */
+    /** Redis 7.0 brought Functions and PEXPIRETIME, which cachep's Redis library needs. */
     static final int MINIMUM_MAJOR_VERSION = 7;
 
     private final StatefulRedisConnection<String, String> redis;

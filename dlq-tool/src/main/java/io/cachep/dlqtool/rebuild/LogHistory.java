@@ -1,6 +1,7 @@
 package io.cachep.dlqtool.rebuild;
 
 import io.cachep.rules.MutationTemplate;
+import io.cachep.rules.Operation;
 import io.cachep.rules.ProjectionRule;
 import io.cachep.rules.ProjectionRules;
 import java.util.ArrayList;
@@ -105,6 +106,16 @@ public record LogHistory(List<Topic> topics, List<String> notes, List<String> pr
         return new LogHistory(List.copyOf(topics), List.copyOf(notes), List.copyOf(problems));
     }
 
+    /** Why an operation needs earlier events of a key than the latest. */
+    private static String needsHistory(Operation operation) {
+        return switch (operation) {
+            case MERGE -> "merges fields";
+            case SET_ADD, SET_REMOVE, ZSET_ADD, ZSET_REMOVE -> "maintains members (" + operation.ruleName() + ")";
+            case EXPIRE -> "sets expiries of entries other events write";
+            case UPSERT, DELETE, INVALIDATE, INVALIDATE_TAG -> "uses " + operation.ruleName();
+        };
+    }
+
     /** The rules on the topic that need more than the latest event per key, each with why. */
     private static List<String> inexactRules(String topic, Collection<ProjectionRule> rules) {
         List<String> inexact = new ArrayList<>();
@@ -117,16 +128,9 @@ public record LogHistory(List<Topic> topics, List<String> notes, List<String> pr
                 continue;
             }
             for (MutationTemplate mutation : rule.mutations()) {
-                String why = null;
-                if (mutation instanceof MutationTemplate.MergeTemplate) {
-                    why = "merges fields";
-                } else if (mutation instanceof MutationTemplate.MemberTemplate m) {
-                    why = "maintains members (" + m.operation() + ")";
-                } else if (mutation instanceof MutationTemplate.ExpireTemplate) {
-                    why = "sets expiries of entries other events write";
-                }
-                if (why != null) {
-                    inexact.add("rule '" + rule.name() + "' " + why);
+                Operation operation = mutation.operation();
+                if (!operation.exactFromCompactedTopic()) {
+                    inexact.add("rule '" + rule.name() + "' " + needsHistory(operation));
                     break;
                 }
             }

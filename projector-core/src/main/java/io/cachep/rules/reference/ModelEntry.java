@@ -1,6 +1,7 @@
 package io.cachep.rules.reference;
 
 import io.cachep.rules.Mutation;
+import io.cachep.rules.Operation;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -19,41 +20,61 @@ final class ModelEntry {
 
     void apply(Mutation.EntryMutation mutation, long eventTimeMillis) {
         mutation.tags().forEach(tag -> tags.add(tag.name()));
-        if (!(mutation instanceof Mutation.Expire)) {
+        if (mutation.operation() != Operation.EXPIRE) {
             lastWriteMillis = Math.max(lastWriteMillis, eventTimeMillis);
         }
-        if (mutation instanceof Mutation.Upsert u) {
-            clear();
-            if (u.hash() != null) {
-                type = EntrySnapshot.Type.HASH;
-                hash.putAll(u.hash());
-            } else {
-                type = EntrySnapshot.Type.STRING;
-                string = u.json();
-            }
-            expireIfGiven(u.expireAtMillis());
-        } else if (mutation instanceof Mutation.Merge m) {
-            type = EntrySnapshot.Type.HASH;
-            m.fields().forEach((field, value) -> {
-                if (value == null) {
-                    hash.remove(field);
+        mutation.accept(new Mutation.EntryVisitor<Void>() {
+            @Override
+            public Void upsert(Mutation.Upsert u) {
+                clear();
+                if (u.hash() != null) {
+                    type = EntrySnapshot.Type.HASH;
+                    hash.putAll(u.hash());
                 } else {
-                    hash.put(field, value);
+                    type = EntrySnapshot.Type.STRING;
+                    string = u.json();
                 }
-            });
-            expireIfGiven(m.expireAtMillis());
-        } else if (mutation instanceof Mutation.Delete) {
-            clear();
-            expireAt = null;
-        } else if (mutation instanceof Mutation.Expire x) {
-            expireAt = x.expireAtMillis();
-        } else {
-            member((Mutation.MemberWrite) mutation);
-        }
+                expireIfGiven(u.expireAtMillis());
+                return null;
+            }
+
+            @Override
+            public Void merge(Mutation.Merge m) {
+                type = EntrySnapshot.Type.HASH;
+                m.fields().forEach((field, value) -> {
+                    if (value == null) {
+                        hash.remove(field);
+                    } else {
+                        hash.put(field, value);
+                    }
+                });
+                expireIfGiven(m.expireAtMillis());
+                return null;
+            }
+
+            @Override
+            public Void delete(Mutation.Delete d) {
+                clear();
+                expireAt = null;
+                return null;
+            }
+
+            @Override
+            public Void expire(Mutation.Expire x) {
+                expireAt = x.expireAtMillis();
+                return null;
+            }
+
+            @Override
+            public Void member(Mutation.MemberWrite w) {
+                ModelEntry.this.member(w);
+                return null;
+            }
+        });
     }
 
     private void member(Mutation.MemberWrite w) {
-        switch (w.operation()) {
+        switch (w.kind()) {
             case SET_ADD -> {
                 type = EntrySnapshot.Type.SET;
                 members.add(w.member());
@@ -65,7 +86,7 @@ final class ModelEntry {
             }
             case ZSET_REMOVE -> scores.remove(w.member());
         }
-        if (w.operation().adds()) {
+        if (w.kind().adds()) {
             expireIfGiven(w.expireAtMillis());
         }
     }
