@@ -156,7 +156,8 @@ public final class RedisLibrary {
         return source.toString();
     }
 
-    private static String read(String name) {
+    /** A resource beside this class (the library's parts; the tests' earlier scripts), as text. */
+    static String read(String name) {
         try (InputStream in = RedisLibrary.class.getResourceAsStream(name)) {
             if (in == null) {
                 throw new IllegalStateException(name + " missing from the class path");

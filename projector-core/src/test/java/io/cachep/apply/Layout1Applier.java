@@ -6,10 +6,6 @@ import io.cachep.rules.Mutation;
 import io.cachep.rules.TagKey;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.sync.RedisCommands;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,8 +17,8 @@ import java.util.Map;
  * the way its {@code RedisApplier} called them, so a test can leave Redis as that release would have and then upgrade.
  */
 final class Layout1Applier {
-    private static final String APPLY = read("layout1/fenced-apply.lua");
-    private static final String TAG_INDEX = read("layout1/tag-index.lua");
+    private static final String APPLY = RedisLibrary.read("layout1/fenced-apply.lua");
+    private static final String TAG_INDEX = RedisLibrary.read("layout1/tag-index.lua");
 
     private final RedisCommands<String, String> redis;
     private final Duration tombstoneRetention;
@@ -65,16 +61,5 @@ final class Layout1Applier {
 
     private void run(FencedApplyScript.Call call) {
         redis.<List<Object>>eval(APPLY, ScriptOutputType.MULTI, call.keys(), call.args());
-    }
-
-    private static String read(String name) {
-        try (InputStream in = Layout1Applier.class.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException(name + " missing from the test class path");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -394,7 +394,7 @@ local function finalize(p)
     unsure[p] = nil
   end
   local expired = (x and compare(x, nowText) <= 0) or false
-  if expired or (f.tf and f.t and compare(f.t, f.tf) <= 0) then
+  if expired or invalidated(f.t, f.tf) then
     if dk[p] then redis.call('DEL', data_key(p)) end
     dk[p], dttl[p] = false, false
   elseif dk[p] and x then
@@ -411,13 +411,13 @@ end
 local function write_fences()
   for p, f in pairs(F) do
     local target = fenceTtl[p]
-    local persist, expire = false, false
+    local persist, extend = false, false
     if target then
       if target < 0 then
         if f.fx then set_register(p, 'fx', false); persist = true end
       elseif not f.fx or tonumber(f.fx) < target then
         set_register(p, 'fx', text(target + slack))
-        expire = true
+        extend = true
       end
     end
     local key = fence_key(p)
@@ -446,7 +446,7 @@ local function write_fences()
     end
     if persist then
       redis.call('PERSIST', key)
-    elseif expire then
+    elseif extend then
       redis.call('PEXPIREAT', key, f.fx)
     end
   end
@@ -546,8 +546,7 @@ local function register(p, t, T)
 end
 
 local function flush_op(p, op) return flush(p, op.flushTime) end
-local function expire_op(p, op, V) return expire(p, op, V) end
-local OPERATION = { UH = upsert, US = upsert, M = merge, D = delete, X = expire_op, F = flush_op, SA = member,
+local OPERATION = { UH = upsert, US = upsert, M = merge, D = delete, X = expire, F = flush_op, SA = member,
                     SR = member, ZA = member, ZR = member }
 
 local function apply_event(V, T, ops)

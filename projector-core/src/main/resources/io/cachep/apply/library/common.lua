@@ -72,8 +72,12 @@ local function fence_until(x, exists, nowMs, retention, nowText)
   return nowMs + retention
 end
 
--- True when an entry with these registers holds no data: its expiry has passed, or a tag invalidation reached it and
--- no write is newer.
+-- True when a tag invalidation reached an entry and no write is newer.
+local function invalidated(t, tf)
+  return (tf and t and compare(t, tf) <= 0) or false
+end
+
+-- True when an entry with these registers holds no data: its expiry has passed, or it was invalidated.
 local function dropped_by(x, t, tf, nowText)
-  return (x and compare(x, nowText) <= 0) or (tf and t and compare(t, tf) <= 0) or false
+  return (x and compare(x, nowText) <= 0) or invalidated(t, tf)
 end

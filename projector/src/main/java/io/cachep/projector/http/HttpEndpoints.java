@@ -20,6 +20,7 @@ import java.util.function.Supplier;
  * CPU, which a script polling one counter every second should not pay.
  */
 public final class HttpEndpoints implements AutoCloseable {
+    private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4";
     private final HttpServer server;
 
     /** What /ready reports: ready or not, and a one-line reason. */
@@ -34,8 +35,8 @@ public final class HttpEndpoints implements AutoCloseable {
         }));
         server.createContext("/metrics", exchange -> {
             Set<String> names = MetricNames.requested(exchange.getRequestURI().getRawQuery());
-            respond(exchange, 200, "text/plain; version=0.0.4",
-                    names.isEmpty() ? registry.scrape() : registry.scrape("text/plain; version=0.0.4", names));
+            respond(exchange, 200, PROMETHEUS_TEXT,
+                    names.isEmpty() ? registry.scrape() : registry.scrape(PROMETHEUS_TEXT, names));
         });
         server.createContext("/health", exchange -> respond(exchange, 200, "text/plain", "UP\n"));
         server.createContext("/ready", exchange -> {
