@@ -48,8 +48,9 @@ public final class RedisServer implements AutoCloseable {
      *                     {@code --daemonize} belong to devstack and are rejected
      * @param port         a fixed port, or {@link #ANY_FREE_PORT} to pick a free one
      * @param startTimeout how long to wait until it answers {@code PING}
+     * @param tls          null for plain TCP; otherwise the server speaks TLS only, on {@code port}
      */
-    public record Options(List<String> extraArgs, int port, Duration startTimeout) {
+    public record Options(List<String> extraArgs, int port, Duration startTimeout, Tls tls) {
         public static final int ANY_FREE_PORT = 0;
         public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(30);
         private static final Set<String> OWNED_ARGS = Set.of("--port", "--dir", "--pidfile", "--daemonize");
@@ -73,7 +74,7 @@ public final class RedisServer implements AutoCloseable {
         }
 
         public static Options defaults() {
-            return new Options(List.of(), ANY_FREE_PORT, DEFAULT_START_TIMEOUT);
+            return new Options(List.of(), ANY_FREE_PORT, DEFAULT_START_TIMEOUT, null);
         }
 
         public Options withExtraArgs(String... args) {
@@ -81,15 +82,33 @@ public final class RedisServer implements AutoCloseable {
         }
 
         public Options withExtraArgs(List<String> args) {
-            return new Options(args, port, startTimeout);
+            return new Options(args, port, startTimeout, tls);
         }
 
         public Options withPort(int fixedPort) {
-            return new Options(extraArgs, fixedPort, startTimeout);
+            return new Options(extraArgs, fixedPort, startTimeout, tls);
         }
 
         public Options withStartTimeout(Duration timeout) {
-            return new Options(extraArgs, port, timeout);
+            return new Options(extraArgs, port, timeout, tls);
+        }
+
+        /** TLS only (no plain port), with this certificate, trusting {@code tls.authority()} for client certificates. */
+        public Options withTls(Tls settings) {
+            return new Options(extraArgs, port, startTimeout, Objects.requireNonNull(settings, "settings"));
+        }
+    }
+
+    /**
+     * A TLS-only server's certificate and key, the CA whose client certificates it accepts, and whether it demands
+     * one ({@code tls-auth-clients yes}: mutual TLS). {@code client} is what devstack's own readiness probe shows.
+     */
+    public record Tls(TestCertificates.Issued server, Path authority, boolean requireClientCertificates,
+                      TestCertificates.Issued client) {
+        public Tls {
+            Objects.requireNonNull(server, "server");
+            Objects.requireNonNull(authority, "authority");
+            Objects.requireNonNull(client, "client");
         }
     }
 
@@ -139,9 +158,9 @@ public final class RedisServer implements AutoCloseable {
         return port;
     }
 
-    /** {@code redis://127.0.0.1:<port>}, for Lettuce's {@code RedisURI.create}. */
+    /** {@code redis://127.0.0.1:<port>} ({@code rediss://} for a TLS server), for Lettuce's {@code RedisURI.create}. */
     public String uri() {
-        return "redis://127.0.0.1:" + port;
+        return (options.tls() == null ? "redis" : "rediss") + "://127.0.0.1:" + port;
     }
 
     /** The directory holding its AOF/RDB files and {@code redis.log}; deleted by {@link #close()}. */
@@ -225,7 +244,7 @@ public final class RedisServer implements AutoCloseable {
         FreePorts.requireFree("redis-server", port);
         process = ChildProcess.launch("redis-server on port " + port, command(), Map.of(), dir,
                 dir.resolve("redis.log"));
-        while (!RedisPing.answers(port, deadline.atMost(PING_TIMEOUT))) {
+        while (!answersPing(deadline.atMost(PING_TIMEOUT))) {
             if (process.awaitExit(deadline.atMost(POLL))) {
                 throw new DevStackException("redis-server on port " + port + " exited with code "
                         + process.exitValue() + " while starting; " + process.logTail());
@@ -240,15 +259,29 @@ public final class RedisServer implements AutoCloseable {
                 (System.nanoTime() - started) / 1_000_000);
     }
 
+    private boolean answersPing(Duration timeout) {
+        Tls tls = options.tls();
+        return tls == null ? RedisPing.answers(port, timeout)
+                : RedisPing.answersOverTls(executable.resolveSibling("redis-cli"), port, tls, timeout);
+    }
+
     private List<String> command() {
+        Tls tls = options.tls();
         List<String> command = new ArrayList<>(List.of(executable.toString(),
-                "--port", Integer.toString(port),
+                "--port", tls == null ? Integer.toString(port) : "0",
                 "--bind", "127.0.0.1",
                 "--daemonize", "no",
                 "--dir", dir.toString(),
                 "--pidfile", dir.resolve("redis.pid").toString(),
                 "--save", "",
                 "--appendonly", "no"));
+        if (tls != null) {
+            command.addAll(List.of("--tls-port", Integer.toString(port),
+                    "--tls-cert-file", tls.server().certificate().toString(),
+                    "--tls-key-file", tls.server().privateKey().toString(),
+                    "--tls-ca-cert-file", tls.authority().toString(),
+                    "--tls-auth-clients", tls.requireClientCertificates() ? "yes" : "no"));
+        }
         command.addAll(options.extraArgs());
         return command;
     }

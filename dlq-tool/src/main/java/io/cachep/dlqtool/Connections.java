@@ -1,7 +1,6 @@
 package io.cachep.dlqtool;
 
 import io.cachep.apply.RedisConnector;
-import io.cachep.apply.RedisUris;
 import io.cachep.config.ProjectorConfig;
 import io.lettuce.core.RedisClient;
 
@@ -10,6 +9,6 @@ final class Connections {
     private Connections() {}
 
     static RedisClient redis(ProjectorConfig config) {
-        return RedisConnector.client(RedisUris.of(config.redis()), config.redis().commandTimeout());
+        return RedisConnector.client(config.redis());
     }
 }

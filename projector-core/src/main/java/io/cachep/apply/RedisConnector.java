@@ -3,7 +3,9 @@ package io.cachep.apply;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.cachep.config.RedisEndpoint;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.resource.ClientResources;
 import java.time.Duration;
@@ -19,15 +21,31 @@ public final class RedisConnector {
 
     private RedisConnector() {}
 
-    public static RedisClient client(RedisURI uri, Duration commandTimeout) {
-        return client(uri, commandTimeout, null);
+    /** A client for a configured endpoint: its credentials, TLS files and verification, and command timeout. */
+    public static RedisClient client(RedisEndpoint endpoint) {
+        return client(endpoint, null);
     }
 
     /** @param resources Lettuce's shared resources (event loops, latency metrics), or null for its defaults */
-    public static RedisClient client(RedisURI uri, Duration commandTimeout, ClientResources resources) {
+    public static RedisClient client(RedisEndpoint endpoint, ClientResources resources) {
+        return client(RedisUris.of(endpoint), endpoint.commandTimeout(), resources,
+                endpoint.tls() ? RedisTlsOptions.of(endpoint.tlsSettings()) : null);
+    }
+
+    /** A client for a bare URI (tests, the devstack's own Redis): no TLS files. */
+    public static RedisClient client(RedisURI uri, Duration commandTimeout) {
+        return client(uri, commandTimeout, null, null);
+    }
+
+    private static RedisClient client(RedisURI uri, Duration commandTimeout, ClientResources resources,
+                                      SslOptions sslOptions) {
         uri.setTimeout(commandTimeout);
         RedisClient client = resources == null ? RedisClient.create(uri) : RedisClient.create(resources, uri);
-        client.setOptions(ClientOptions.builder()
+        ClientOptions.Builder options = ClientOptions.builder();
+        if (sslOptions != null) {
+            options.sslOptions(sslOptions);
+        }
+        client.setOptions(options
                 .autoReconnect(true)
                 // While disconnected, fail commands at once: the caller retries from its last commit, and nothing
                 // piles up in memory behind a dead connection.

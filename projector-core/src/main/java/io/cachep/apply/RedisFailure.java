@@ -14,14 +14,32 @@ import java.util.concurrent.CancellationException;
 public enum RedisFailure {
     /** The key holds another type than the rule writes: this event can never apply. To the DLQ. */
     POISON,
-    /** Connection lost or refused, timeout, LOADING, BUSY, READONLY, MASTERDOWN, TRYAGAIN, CLUSTERDOWN: retry. */
+    /**
+     * Connection lost or refused, timeout, LOADING, BUSY, READONLY, MASTERDOWN, TRYAGAIN, CLUSTERDOWN, and OOM (a
+     * full Redis is an operational condition that more memory or less data ends, like a pause): retry.
+     */
     TRANSIENT,
-    /** Authentication or permission errors, or a script error that signals a bug: stop with a clear message. */
+    /**
+     * Authentication or permission errors (see {@link RedisPermissions}), or a script error that signals a bug: stop
+     * with a clear message.
+     */
     FATAL;
 
+    /**
+     * Redis's answer to a write while used memory is above maxmemory (noeviction). A function that may write is
+     * refused before it runs (Redis 7 checks it up front), so an OOM never leaves a batch half applied.
+     */
+    public static final String OUT_OF_MEMORY = "OOM";
+
     private static final List<String> TRANSIENT_PREFIXES =
-            List.of("LOADING", "BUSY", "READONLY", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN", "MOVED", "ASK");
+            List.of("LOADING", "BUSY", "READONLY", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN", "MOVED", "ASK", OUT_OF_MEMORY);
     private static final List<String> FATAL_PREFIXES = List.of("NOAUTH", "WRONGPASS", "NOPERM");
+
+    /** True when Redis refused a write because it is full (used memory above maxmemory). */
+    public static boolean isOutOfMemory(Throwable failure) {
+        Throwable e = RedisApplier.unwrap(failure);
+        return e instanceof RedisCommandExecutionException && String.valueOf(e.getMessage()).startsWith(OUT_OF_MEMORY);
+    }
 
     public static RedisFailure classify(Throwable failure) {
         Throwable e = RedisApplier.unwrap(failure);
@@ -30,7 +48,7 @@ public enum RedisFailure {
             if (message.startsWith("WRONGTYPE")) {
                 return POISON;
             }
-            if (FATAL_PREFIXES.stream().anyMatch(message::startsWith)) {
+            if (FATAL_PREFIXES.stream().anyMatch(message::startsWith) || RedisPermissions.isPermissionError(e)) {
                 return FATAL;
             }
             if (TRANSIENT_PREFIXES.stream().anyMatch(message::startsWith)) {

@@ -13,13 +13,15 @@ public final class RedisUris {
                 .withPort(endpoint.port())
                 .withSsl(endpoint.tls())
                 .withDatabase(endpoint.database());
-        endpoint.password().ifPresent(password -> {
-            if (endpoint.username().isPresent()) {
-                builder.withAuthentication(endpoint.username().get(), password);
-            } else {
-                builder.withPassword(password);
-            }
-        });
+        if (endpoint.tls()) {
+            builder.withVerifyPeer(RedisTlsOptions.verifyMode(endpoint.tlsSettings()));
+        }
+        if (endpoint.username().isPresent()) {
+            // A user without a password is an ACL user declared nopass, which accepts any password.
+            builder.withAuthentication(endpoint.username().get(), endpoint.password().orElse(""));
+        } else {
+            endpoint.password().ifPresent(builder::withPassword);
+        }
         return builder.build();
     }
 }

@@ -47,7 +47,8 @@ public final class ProjectorConfig extends AbstractConfig {
 
     public static final String REDIS_URI_CONFIG = "projector.redis.uri";
     private static final String REDIS_URI_DOC = "Redis to project into: redis:// or rediss:// (TLS), optional"
-            + " user:password@ (percent-encode ':' and '@' inside them), host, optional port (6379), optional /db (0)."
+            + " user:password@, :password@ or user@ (then the password comes from projector.redis.password;"
+            + " percent-encode ':' and '@' inside them), host, optional port (6379), optional /db (0)."
             + " The password is never logged.";
 
     public static final String REDIS_PASSWORD_CONFIG = "projector.redis.password";
@@ -57,6 +58,24 @@ public final class ProjectorConfig extends AbstractConfig {
     public static final String REDIS_COMMAND_TIMEOUT_MS_CONFIG = "projector.redis.command.timeout.ms";
     private static final String REDIS_COMMAND_TIMEOUT_MS_DOC = "How long one Redis command may take before it"
             + " counts as failed, in milliseconds.";
+
+    public static final String REDIS_TLS_CA_FILE_CONFIG = "projector.redis.tls.ca.file";
+    private static final String REDIS_TLS_CA_FILE_DOC = "PEM file of the certificate authorities to trust for a"
+            + " rediss:// Redis (a private CA's bundle), instead of the JVM's default trust store.";
+
+    public static final String REDIS_TLS_CERT_FILE_CONFIG = "projector.redis.tls.cert.file";
+    private static final String REDIS_TLS_CERT_FILE_DOC = "PEM client certificate (chain) for mutual TLS, shown to"
+            + " a Redis that requires client certificates (tls-auth-clients yes). Needs projector.redis.tls.key.file.";
+
+    public static final String REDIS_TLS_KEY_FILE_CONFIG = "projector.redis.tls.key.file";
+    private static final String REDIS_TLS_KEY_FILE_DOC = "PEM private key (unencrypted PKCS#8, BEGIN PRIVATE KEY) of"
+            + " projector.redis.tls.cert.file. The key is never logged.";
+
+    public static final String REDIS_TLS_VERIFY_CONFIG = "projector.redis.tls.verify";
+    private static final String REDIS_TLS_VERIFY_DOC = "How a rediss:// server is checked: 'full' (its certificate"
+            + " chain and that it names the host in projector.redis.uri), 'ca' (the chain only, for servers reached by"
+            + " an address their certificate does not name), or 'none' (anyone who answers; logged as a warning"
+            + " at every start, for tests only).";
 
     public static final String RULES_FILE_CONFIG = "projector.rules.file";
     private static final String RULES_FILE_DOC = "Path to the YAML projection rules. Must exist and be readable.";
@@ -125,6 +144,14 @@ public final class ProjectorConfig extends AbstractConfig {
                     Importance.HIGH, REDIS_PASSWORD_DOC)
             .define(REDIS_COMMAND_TIMEOUT_MS_CONFIG, Type.LONG, 2000L, Range.atLeast(1),
                     Importance.MEDIUM, REDIS_COMMAND_TIMEOUT_MS_DOC)
+            .define(REDIS_TLS_CA_FILE_CONFIG, Type.STRING, null,
+                    Importance.MEDIUM, REDIS_TLS_CA_FILE_DOC)
+            .define(REDIS_TLS_CERT_FILE_CONFIG, Type.STRING, null,
+                    Importance.MEDIUM, REDIS_TLS_CERT_FILE_DOC)
+            .define(REDIS_TLS_KEY_FILE_CONFIG, Type.STRING, null,
+                    Importance.MEDIUM, REDIS_TLS_KEY_FILE_DOC)
+            .define(REDIS_TLS_VERIFY_CONFIG, Type.STRING, "full", ConfigDef.ValidString.in("full", "ca", "none"),
+                    Importance.MEDIUM, REDIS_TLS_VERIFY_DOC)
             .define(RULES_FILE_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new NonEmptyString(),
                     Importance.HIGH, RULES_FILE_DOC)
             .define(DLQ_TOPIC_CONFIG, Type.STRING, "cachep-dlq", new TopicNameValidator(),
@@ -191,7 +218,16 @@ public final class ProjectorConfig extends AbstractConfig {
         RedisUri.Parts uri = RedisUri.parse(getString(REDIS_URI_CONFIG));
         return new RedisEndpoint(uri.tls(), uri.host(), uri.port(), uri.database(), uri.username(),
                 redisPasswordOverride().or(uri::password),
-                Duration.ofMillis(getLong(REDIS_COMMAND_TIMEOUT_MS_CONFIG)));
+                Duration.ofMillis(getLong(REDIS_COMMAND_TIMEOUT_MS_CONFIG)), redisTls());
+    }
+
+    private RedisTls redisTls() {
+        return new RedisTls(file(REDIS_TLS_CA_FILE_CONFIG), file(REDIS_TLS_CERT_FILE_CONFIG),
+                file(REDIS_TLS_KEY_FILE_CONFIG), RedisTls.Verify.of(getString(REDIS_TLS_VERIFY_CONFIG)));
+    }
+
+    private Optional<Path> file(String key) {
+        return Optional.ofNullable(getString(key)).map(String::trim).filter(s -> !s.isEmpty()).map(Path::of);
     }
 
     public Path rulesFile() {

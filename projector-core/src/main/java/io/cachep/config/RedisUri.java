@@ -23,9 +23,13 @@ final class RedisUri {
     private static final Pattern IPV6 = Pattern.compile("[0-9a-fA-F:.%a-zA-Z]+");
     private static final Pattern DIGITS = Pattern.compile("[0-9]{1,9}");
 
-    /** The pieces of a valid URI. toString is overridden because a record's would print the password. */
+    /**
+     * The pieces of a valid URI. toString is overridden because a record's would print the password.
+     *
+     * @param userOnly the user info was {@code user@}, without a ':' (so the password must come from elsewhere)
+     */
     record Parts(boolean tls, String host, int port, int database, Optional<String> username,
-                 Optional<String> password) {
+                 Optional<String> password, boolean userOnly) {
 
         String redacted() {
             return RedisEndpoint.format(tls, host, port, database, username, password.isPresent());
@@ -131,12 +135,19 @@ final class RedisUri {
 
         Optional<String> username = Optional.empty();
         Optional<String> password = Optional.empty();
+        boolean userOnly = false;
         if (userInfo != null) {
             int colon = userInfo.indexOf(':');
             if (colon < 0) {
-                // redis://x@host is read as a user name by some clients and as a password by others (Lettuce);
-                // refusing it keeps a password from being taken for a user name and printed.
-                problems.add("user info must be user:password or :password (the part before @ has no ':')");
+                // redis://cachep@host names the user; its password comes from projector.redis.password. Lettuce
+                // would read the same text as a password, so the loader refuses it when no password is configured
+                // (a password mistaken for a user name would otherwise be sent and shown as one).
+                userOnly = true;
+                try {
+                    username = Optional.of(decode(userInfo)).filter(s -> !s.isEmpty());
+                } catch (IllegalArgumentException e) {
+                    problems.add("user info has a broken %-escape (write %25 for a literal %)");
+                }
             } else {
                 try {
                     username = Optional.of(decode(userInfo.substring(0, colon))).filter(s -> !s.isEmpty());
@@ -146,7 +157,7 @@ final class RedisUri {
                 }
             }
         }
-        return problems.isEmpty() ? new Parts(tls, host, port, database, username, password) : null;
+        return problems.isEmpty() ? new Parts(tls, host, port, database, username, password, userOnly) : null;
     }
 
     private static int firstOf(String text, char a, char b) {

@@ -16,6 +16,6 @@ final class RedisUriValidator implements ConfigDef.Validator {
 
     @Override
     public String toString() {
-        return "redis://[user:password@]host[:port][/db] or rediss://... (TLS)";
+        return "redis://[user:password@ | :password@ | user@]host[:port][/db] or rediss://... (TLS)";
     }
 }

@@ -16,7 +16,7 @@ class RedisEndpointTest {
     @Test
     void toStringAndRedactedUriNeverShowThePassword() {
         RedisEndpoint endpoint = new RedisEndpoint(false, "cache", 6379, 0, Optional.of("app"),
-                Optional.of("s3cret"), Duration.ofSeconds(2));
+                Optional.of("s3cret"), Duration.ofSeconds(2), RedisTls.DEFAULT);
 
         assertThat(endpoint.redactedUri()).isEqualTo("redis://app:[hidden]@cache:6379/0");
         assertThat(endpoint.toString()).doesNotContain("s3cret").contains("redis://app:[hidden]@cache:6379/0");

@@ -9,7 +9,8 @@ import io.cachep.projector.topology.ProcessingPolicy;
 import io.cachep.projector.topology.RetryingApplier;
 import io.micrometer.core.instrument.Gauge;
 import io.cachep.apply.RedisConnector;
-import io.cachep.apply.RedisUris;
+import io.cachep.apply.RedisPermissions;
+import io.cachep.projector.topology.RedisMemoryStall;
 import io.cachep.config.ProjectorConfig;
 import io.cachep.config.RedisEndpoint;
 import io.cachep.projector.http.HttpEndpoints;
@@ -60,6 +61,7 @@ public final class ProjectorApp implements AutoCloseable {
     private final RedisClient redisClient;
     private final StatefulRedisConnection<String, String> redis;
     private final RedisHealth redisHealth;
+    private final RedisMemoryStall memoryStall;
     private final ProjectionMetrics metrics;
     private final KafkaStreams streams;
     private final HttpEndpoints http;
@@ -76,10 +78,11 @@ public final class ProjectorApp implements AutoCloseable {
         clientResources = DefaultClientResources.builder()
                 .commandLatencyRecorder(new MicrometerCommandLatencyRecorder(registry, MicrometerOptions.create()))
                 .build();
-        redisClient = RedisConnector.client(RedisUris.of(endpoint), endpoint.commandTimeout(), clientResources);
+        redisClient = RedisConnector.client(endpoint, clientResources);
         try {
             redis = redisClient.connect();
-            redisHealth = new RedisHealth(redis, registry, new KeyLayout(rules.namespace()));
+            memoryStall = new RedisMemoryStall(registry);
+            redisHealth = new RedisHealth(redis, registry, new KeyLayout(rules.namespace()), memoryStall);
             redisHealth.checkServer(config.refuseUnsafeEviction());
         } catch (RuntimeException e) {
             // Nothing else is running yet: release Lettuce's threads so an in-process caller is not left with them.
@@ -94,7 +97,7 @@ public final class ProjectorApp implements AutoCloseable {
         RetryBudget budget = RetryBudget.DEFAULT.withTotal(config.redisRetryBudget());
         batcher = new ApplyBatcher(new RedisApplier(redis.async(), rules.tombstoneRetention(), engine.layout()),
                 config.redisBatchMaxEvents(), config.redisBatchLinger());
-        applier = new RetryingApplier(batcher, budget);
+        applier = new RetryingApplier(batcher, budget, memoryStall);
         InFlightRegistry inFlight = new InFlightRegistry(config.inflightMaxEvents(), config.inflightMaxBytes(), batcher::flush);
         EventSettler settler = new EventSettler(metrics, config.applicationId());
         Gauge.builder("cachep.inflight.events", inFlight, InFlightRegistry::inFlight)
@@ -201,7 +204,11 @@ public final class ProjectorApp implements AutoCloseable {
         }
         Throwable cause = failure != null ? failure : error;
         fatal.compareAndSet(null, cause);
-        log.error("projector stopping: {}", cause.getMessage(), cause);
+        if (RedisPermissions.isPermissionError(cause)) {
+            log.error("projector stopping: {}", cause.getMessage()); // a missing grant, not a bug: no stack trace
+        } else {
+            log.error("projector stopping: {}", cause.getMessage(), cause);
+        }
         return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     }
 }

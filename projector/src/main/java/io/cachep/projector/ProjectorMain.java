@@ -1,5 +1,6 @@
 package io.cachep.projector;
 
+import io.cachep.apply.RedisPermissions;
 import io.cachep.config.InvalidConfigurationException;
 import io.cachep.config.ProjectorConfig;
 import io.cachep.config.cli.ConfigOptions;
@@ -104,9 +105,11 @@ public final class ProjectorMain implements Callable<Integer> {
         try {
             created = ProjectorApp.create(config, rules);
         } catch (RedisException | IllegalStateException e) {
-            // Unreachable, refusing our credentials (NOAUTH, WRONGPASS), too old, or an unsafe eviction policy.
+            // Unreachable, refusing our credentials (NOAUTH, WRONGPASS) or a command (NOPERM), too old, or an unsafe
+            // eviction policy.
             // One line, no stack trace: none of these is a bug, and each message says what to fix.
-            err.println("projector failed: cannot use Redis at " + config.redis().redactedUri() + ": " + causes(e));
+            err.println("projector failed: cannot use Redis at " + config.redis().redactedUri() + ": "
+                    + RedisPermissions.explain(e).orElseGet(() -> causes(e)));
             err.flush();
             return EXIT_FAILED;
         }
