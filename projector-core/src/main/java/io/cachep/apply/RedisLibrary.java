@@ -21,7 +21,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * cachep's server-side code: one Redis Functions library (Redis 7.0+), and the one component that loads it, calls
@@ -71,16 +73,26 @@ public final class RedisLibrary {
 
     private final RedisAsyncCommands<String, String> redis;
 
-    /** Loads the library now if Redis answers; otherwise the first call that needs it does. */
+    /**
+     * Loads the library now if Redis answers; otherwise the first call that needs it does.
+     *
+     * @throws RedisCommandExecutionException when the Redis user may not load it (NOPERM): a missing grant is said
+     *                                        at startup, not at the first event
+     */
     public RedisLibrary(RedisAsyncCommands<String, String> redis) {
         this.redis = redis;
         try {
             load().get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            // Redis unreachable now: a call loads the library once it is back.
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            if (RedisPermissions.isPermissionError(e)) {
+                throw new RedisCommandExecutionException("cannot load cachep's Redis library: "
+                        + e.getCause().getMessage(), e.getCause());
             }
+            // Redis unreachable now: a call loads the library once it is back.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (TimeoutException e) {
+            // Redis slow now: a call loads the library once it answers.
         }
     }
 

@@ -33,6 +33,16 @@ class RedisEndpointTest {
     }
 
     @Test
+    void aUserAloneIsAUserWhosePasswordComesFromElsewhere() {
+        RedisUri.Parts parts = RedisUri.parse("rediss://cachep@redis.internal:6380/0");
+
+        assertThat(parts.userOnly()).isTrue();
+        assertThat(parts.username()).contains("cachep");
+        assertThat(parts.password()).isEmpty();
+        assertThat(RedisUri.parse("redis://cachep:@cache").userOnly()).isFalse();
+    }
+
+    @Test
     void redissMeansTls() {
         assertThat(RedisUri.parse("rediss://cache:6380/3").tls()).isTrue();
         assertThat(RedisUri.parse("redis://cache:6380/3").tls()).isFalse();
@@ -62,7 +72,6 @@ class RedisEndpointTest {
     @ParameterizedTest
     @ValueSource(strings = {
             "http://u:s3cret@cache:6379",
-            "redis://s3cret@cache:6379",
             "redis://u:s3cret@:6379",
             "redis://u:s3cret@cache:0",
             "redis://u:s3cret@cache:port",

@@ -74,6 +74,7 @@ public final class ProjectorApp implements AutoCloseable {
 
     private ProjectorApp(ProjectorConfig config, ProjectionRules rules) throws IOException {
         RedisEndpoint endpoint = config.redis();
+        RedisApplier redisApplier;
         // Lettuce's own command latencies, per command type, next to cachep's metrics.
         clientResources = DefaultClientResources.builder()
                 .commandLatencyRecorder(new MicrometerCommandLatencyRecorder(registry, MicrometerOptions.create()))
@@ -84,6 +85,8 @@ public final class ProjectorApp implements AutoCloseable {
             memoryStall = new RedisMemoryStall(registry);
             redisHealth = new RedisHealth(redis, registry, new KeyLayout(rules.namespace()), memoryStall);
             redisHealth.checkServer(config.refuseUnsafeEviction());
+            // Loads the Redis library now, so a user that may not load or call it is told at startup.
+            redisApplier = new RedisApplier(redis.async(), rules.tombstoneRetention(), new KeyLayout(rules.namespace()));
         } catch (RuntimeException e) {
             // Nothing else is running yet: release Lettuce's threads so an in-process caller is not left with them.
             redisClient.shutdown();
@@ -95,7 +98,7 @@ public final class ProjectorApp implements AutoCloseable {
         metrics = new ProjectionMetrics(registry, rules.rules().stream().collect(Collectors.groupingBy(
                 ProjectionRule::type, TreeMap::new, Collectors.mapping(ProjectionRule::name, Collectors.joining(",")))));
         RetryBudget budget = RetryBudget.DEFAULT.withTotal(config.redisRetryBudget());
-        batcher = new ApplyBatcher(new RedisApplier(redis.async(), rules.tombstoneRetention(), engine.layout()),
+        batcher = new ApplyBatcher(redisApplier,
                 config.redisBatchMaxEvents(), config.redisBatchLinger());
         applier = new RetryingApplier(batcher, budget, memoryStall);
         InFlightRegistry inFlight = new InFlightRegistry(config.inflightMaxEvents(), config.inflightMaxBytes(), batcher::flush);

@@ -158,6 +158,27 @@ class FatalRedisAuthIT {
         assertStoppedWithOneLine(run, closedPort, "Connection refused");
     }
 
+    @Test
+    void shouldExitOneWithOneLineNamingTheGrantWhenTheAclUserMayNotLoadTheLibrary(DevStack stack, TestIsolation isolation,
+                                                                                 @TempDir Path dir) throws Exception {
+        String user = "no-functions-" + isolation.applicationId().hashCode();
+        try (RedisClient client = RedisClient.create(RedisURI.builder().withHost("127.0.0.1").withPort(redis.port())
+                .withPassword(PASSWORD.toCharArray()).build());
+             StatefulRedisConnection<String, String> connection = client.connect()) {
+            // Everything the projector's line in docs/security.md grants but FUNCTION LOAD.
+            connection.sync().aclSetuser(user, io.lettuce.core.AclSetuserArgs.Builder.on().addPassword(PASSWORD)
+                    .keyPattern(isolation.keyPrefix() + ":*").allCommands().removeCommand(
+                            io.lettuce.core.protocol.CommandType.FUNCTION).removeCategory(io.lettuce.core.AclCategory.DANGEROUS));
+        }
+        Map<String, String> environment = environment(stack, isolation, dir, "redis://" + user + "@127.0.0.1:" + redis.port());
+        environment.put("PROJECTOR_REDIS_PASSWORD", PASSWORD);
+
+        Run run = run(environment);
+
+        assertStoppedWithOneLine(run, redis.port(), "the Redis user may not run 'function|load': grant +function|load"
+                + " (ACL category @scripting)");
+    }
+
     /** Writes to the stream it replaces and to a copy. */
     private static final class Tee extends OutputStream {
         private final PrintStream original;

@@ -1,0 +1,113 @@
+package io.cachep.projector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cachep.apply.RedisSnapshots;
+import io.cachep.devstack.DevStack;
+import io.cachep.devstack.RedisServer;
+import io.cachep.devstack.junit.DevStackExtension;
+import io.cachep.devstack.junit.TestIsolation;
+import io.cachep.envelope.CloudEventJsonParser;
+import io.cachep.projector.topology.ProjectionMetrics;
+import io.cachep.rules.RuleEngine;
+import io.cachep.rules.reference.ReferenceProjection;
+import io.cachep.rules.reference.ReferenceProjection.LoggedEvent;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.KafkaStreams;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A Redis that fills up (maxmemory reached, noeviction) is a stall, not a stop: the projector keeps the writes in
+ * flight and retries them, says {@code DEGRADED: redis out of memory (used/max)} on /ready, dead-letters nothing, and
+ * once memory is raised catches up by itself, with Redis equal to the model and no restart. The retry budget is short
+ * here, so the stall outlasts it and the stream thread restarts from its last commit, as it would in a long outage.
+ */
+@ExtendWith(DevStackExtension.class)
+class RedisFullIT {
+    private static final int SESSIONS = 200;
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
+
+    @Test
+    void shouldStallWhileRedisIsFullAndCatchUpToTheModelWhenMemoryIsRaised(DevStack stack, TestIsolation isolation)
+            throws Exception {
+        try (RedisServer redisServer = RedisServer.start(RedisServer.Options.defaults()
+                     .withExtraArgs("--maxmemory-policy", "noeviction"));
+             ProjectorHarness projector = new ProjectorHarness(stack, isolation, ProjectionEndToEndIT.RULES,
+                     redisServer.uri(), 2, Map.of("projector.redis.retry.budget.ms", "3000"));
+             RedisClient client = RedisClient.create(redisServer.uri());
+             StatefulRedisConnection<String, String> admin = client.connect()) {
+            projector.start();
+            List<byte[]> sent = new ArrayList<>();
+            Instant now = Instant.now();
+            sendWave(projector, sent, 1, now);
+            projector.awaitProcessed(sent.size());
+            long dbSizeBefore = admin.sync().dbsize();
+
+            admin.sync().configSet("maxmemory", "1"); // below what Redis already uses: every write is refused
+            sendWave(projector, sent, 2, now.plusSeconds(1));
+            Awaitility.await().atMost(DEADLINE).until(() -> ready(projector).statusCode() == 503);
+            assertThat(ready(projector).body()).startsWith("DEGRADED: redis out of memory (used ")
+                    .contains(" of maxmemory 0.0 MB)");
+            assertThat(metric(projector, "cachep.redis.out.of.memory")).isEqualTo(1);
+            // Past twice the retry budget: the stream thread has restarted from its last commit, the stall goes on.
+            Instant stalledSince = Instant.parse(ready(projector).body().replaceAll(".* since ([^;]+);.*", "$1").strip());
+            Awaitility.await().atMost(DEADLINE).until(() -> Instant.now().isAfter(stalledSince.plusSeconds(7)));
+            assertThat(ready(projector).statusCode()).isEqualTo(503);
+            assertThat(projector.app.registry().get("cachep.redis.oom.refusals").counter().count()).isGreaterThan(1);
+            assertThat(projector.processed()).as("nothing of the second wave is counted as done").isLessThan(sent.size());
+            assertThat(projector.app.metrics().count(ProjectionMetrics.DLQ_OUTCOME)).as("nothing dead-lettered").isZero();
+            assertThat(admin.sync().dbsize()).as("a refused function wrote nothing").isEqualTo(dbSizeBefore);
+            assertThat(projector.app.fatalFailure()).isEmpty();
+
+            admin.sync().configSet("maxmemory", "0");
+            projector.awaitProcessed(sent.size());
+            Awaitility.await().atMost(DEADLINE).until(() -> ready(projector).statusCode() == 200);
+            assertThat(metric(projector, "cachep.redis.out.of.memory")).isZero();
+            assertThat(projector.app.metrics().count(ProjectionMetrics.DLQ_OUTCOME)).isZero();
+            assertThat(projector.app.fatalFailure()).isEmpty();
+            assertThat(projector.app.state()).isIn(KafkaStreams.State.RUNNING, KafkaStreams.State.REBALANCING);
+            assertThat(RedisSnapshots.read(admin.sync(), new RuleEngine(projector.rules).layout()))
+                    .isEqualTo(model(projector, sent));
+        }
+    }
+
+    /** Wave 1 starts every session, wave 2 ends the even ones and restarts the odd ones with a new device. */
+    private static void sendWave(ProjectorHarness projector, List<byte[]> sent, int wave, Instant time) throws Exception {
+        for (int i = 0; i < SESSIONS; i++) {
+            String type = wave == 2 && i % 2 == 0 ? ProjectionEndToEndIT.ENDED : ProjectionEndToEndIT.STARTED;
+            byte[] event = TestEvents.sessionEvent(type, "s-" + i, wave, time, "web-" + wave);
+            projector.send("s-" + i, event);
+            sent.add(event);
+        }
+    }
+
+    private static Map<String, ?> model(ProjectorHarness projector, List<byte[]> sent) {
+        CloudEventJsonParser parser = new CloudEventJsonParser();
+        List<LoggedEvent> log = new ArrayList<>();
+        sent.forEach(value -> log.add(new LoggedEvent(projector.topic, parser.parse(null, value))));
+        return new ReferenceProjection(new RuleEngine(projector.rules)).project(log, Instant.now().toEpochMilli());
+    }
+
+    private static HttpResponse<String> ready(ProjectorHarness projector) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + projector.app.httpPort() + "/ready")).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    private static double metric(ProjectorHarness projector, String name) {
+        return projector.app.registry().get(name).gauge().value();
+    }
+}
