@@ -1,6 +1,6 @@
 package io.cachep.dlqtool;
 
-import io.cachep.apply.RedisPermissions;
+import io.cachep.apply.RedisAdvice;
 import io.cachep.config.InvalidConfigurationException;
 import io.cachep.rulesfile.InvalidRulesException;
 import io.cachep.topics.InvalidTopicSpecException;
@@ -42,8 +42,8 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
             err.flush();
             return ExitCodes.USAGE;
         }
-        // A missing Redis grant is named with what to grant, not with Redis's own words for it.
-        err.println(commandLine.getCommandName() + " failed: " + RedisPermissions.explain(e).orElseGet(() -> oneLine(e)));
+        // A missing Redis grant or a TLS setting is named with what to do, not with Redis's or the JDK's words.
+        err.println(commandLine.getCommandName() + " failed: " + RedisAdvice.explain(e).orElseGet(() -> oneLine(e)));
         if (System.getenv("CACHEP_STACKTRACE") != null) {
             e.printStackTrace(err);
         }

@@ -166,6 +166,21 @@ class HardenedRedisIT {
                 Result status = CliRun.run(new StatusCommand(readerEnv));
                 assertThat(status.exit()).as(status.both()).isZero();
 
+                // The server is checked: a CA that did not sign its certificate is refused, in one line.
+                TestCertificates stranger = TestCertificates.newAuthority(dir.resolve("other-ca"), "someone-else");
+                Map<String, String> strangerEnv = new HashMap<>(readerEnv);
+                strangerEnv.put("PROJECTOR_REDIS_TLS_CA_FILE", stranger.authorityCertificate().toString());
+                Result untrusted = CliRun.run(new VerifyCommand(strangerEnv));
+                assertThat(untrusted.exit()).as(untrusted.both()).isEqualTo(1);
+                assertThat(untrusted.err()).doesNotContain("\tat ").contains("verify failed: the Redis server's TLS"
+                        + " certificate is not signed by an authority this client trusts: set projector.redis.tls.ca.file");
+                Map<String, String> noClientCert = new HashMap<>(readerEnv);
+                noClientCert.remove("PROJECTOR_REDIS_TLS_CERT_FILE");
+                noClientCert.remove("PROJECTOR_REDIS_TLS_KEY_FILE");
+                Result anonymous = CliRun.run(new VerifyCommand(noClientCert));
+                assertThat(anonymous.exit()).as(anonymous.both()).isEqualTo(1);
+                assertThat(anonymous.err()).contains("verify failed: the Redis server requires a client certificate");
+
                 connection.sync().del(namespace + ":session:{s-0}");
                 connection.sync().hset(namespace + ":user:{u-1}:profile", "name", "tampered");
                 Result divergent = CliRun.run(new VerifyCommand(readerEnv));

@@ -1,6 +1,6 @@
 package io.cachep.projector;
 
-import io.cachep.apply.RedisPermissions;
+import io.cachep.apply.RedisAdvice;
 import io.cachep.config.InvalidConfigurationException;
 import io.cachep.config.ProjectorConfig;
 import io.cachep.config.cli.ConfigOptions;
@@ -109,7 +109,7 @@ public final class ProjectorMain implements Callable<Integer> {
             // eviction policy.
             // One line, no stack trace: none of these is a bug, and each message says what to fix.
             err.println("projector failed: cannot use Redis at " + config.redis().redactedUri() + ": "
-                    + RedisPermissions.explain(e).orElseGet(() -> causes(e)));
+                    + RedisAdvice.explain(e).orElseGet(() -> causes(e)));
             err.flush();
             return EXIT_FAILED;
         }
