@@ -49,8 +49,8 @@ public final class RedisMemoryStall {
         if (since != null) {
             synchronized (this) {
                 if (since != null) {
-                    log.info("Redis accepts writes again after {} out of memory",
-                            Duration.between(since, Instant.now()).withNanos(0));
+                    log.info("Redis accepts writes again after {} s out of memory",
+                            Duration.between(since, Instant.now()).toSeconds());
                     since = null;
                 }
             }
