@@ -7,7 +7,8 @@ import picocli.CommandLine;
 
 /**
  * One line per failure on stderr, with the exit code it deserves: 2 for bad usage, a bad configuration, rules file or
- * topic specs (every problem listed), 1 for anything else. The stack trace only when {@code CACHEP_STACKTRACE} is
+ * topic specs (every problem listed), 1 for anything else; when Kafka denied an operation, the line says where the
+ * ACLs each command needs are listed. The stack trace only when {@code CACHEP_STACKTRACE} is
  * set, since an operator at 3 a.m. needs the cause, not the frames.
  */
 final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
@@ -41,7 +42,8 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
             err.flush();
             return ExitCodes.USAGE;
         }
-        err.println(commandLine.getCommandName() + " failed: " + oneLine(e));
+        err.println(commandLine.getCommandName() + " failed: " + oneLine(e)
+                + (AccessDenied.isCause(e) ? "; " + AccessDenied.ACLS_HINT : ""));
         if (System.getenv("CACHEP_STACKTRACE") != null) {
             e.printStackTrace(err);
         }
