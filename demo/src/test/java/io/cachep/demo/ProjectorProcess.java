@@ -25,7 +25,7 @@ final class ProjectorProcess implements AutoCloseable {
         this.environment = new HashMap<>(projectorEnvironment);
         environment.put("PROJECTOR_HTTP_PORT", Integer.toString(httpPort));
         environment.put("CACHEP_NO_BUILD", "1");
-        environment.put("CACHEP_JAVA_OPTS", "-Xmx512m");
+        environment.putIfAbsent("CACHEP_JAVA_OPTS", "-Xmx512m");
         this.log = logDirectory;
     }
 

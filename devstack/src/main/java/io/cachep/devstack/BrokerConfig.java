@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** The files a child broker JVM reads: {@code server.properties} and a logback config that logs to a file. */
@@ -20,15 +21,23 @@ final class BrokerConfig {
 
     /** A combined broker+controller node: one JVM, one voter, replication factor 1 everywhere. */
     static Map<String, String> serverProperties(int port, int controllerPort, Path logDir, Map<String, String> extra) {
+        return serverProperties(port, controllerPort, logDir, Optional.empty(), extra);
+    }
+
+    /** The same, with the client listener SASL_SSL and the authorizer on when {@code security} is given. */
+    static Map<String, String> serverProperties(int port, int controllerPort, Path logDir,
+            Optional<BrokerSecurity> security, Map<String, String> extra) {
+        String listener = security.isPresent() ? BrokerSecurity.LISTENER : "PLAINTEXT";
         Map<String, String> p = new LinkedHashMap<>();
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
         p.put("controller.quorum.bootstrap.servers", "127.0.0.1:" + controllerPort);
-        p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.put("listeners", listener + "://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.put("advertised.listeners", listener + "://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
         p.put("controller.listener.names", "CONTROLLER");
-        p.put("inter.broker.listener.name", "PLAINTEXT");
-        p.put("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
+        p.put("inter.broker.listener.name", listener);
+        p.put("listener.security.protocol.map", "CONTROLLER:PLAINTEXT," + listener + ":" + listener);
+        security.ifPresent(s -> p.putAll(s.serverProperties()));
         p.put("log.dirs", logDir.toAbsolutePath().toString());
         // One broker: every internal topic must make do with one replica.
         p.put("offsets.topic.replication.factor", "1");

@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -24,17 +25,19 @@ final class BrokerReadiness {
 
     private BrokerReadiness() {}
 
-    static void await(ChildProcess broker, int port, Deadline deadline, Duration startTimeout) {
+    /** @param client how to connect as the super user (bootstrap and, on a secured broker, its login) */
+    static void await(ChildProcess broker, int port, Map<String, Object> client, Deadline deadline,
+                      Duration startTimeout) {
         // Polling the port first keeps the admin client from logging a warning per refused connection.
         while (!accepts(port)) {
             pauseOrFail(broker, deadline, startTimeout, "port " + port + " to accept connections");
         }
-        try (Admin admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + port,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) CALL_TIMEOUT.toMillis(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) CALL_TIMEOUT.toMillis(),
-                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500,
-                AdminClientConfig.CLIENT_ID_CONFIG, "devstack-readiness"))) {
+        Map<String, Object> props = new HashMap<>(client);
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) CALL_TIMEOUT.toMillis());
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) CALL_TIMEOUT.toMillis());
+        props.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500);
+        props.put(AdminClientConfig.CLIENT_ID_CONFIG, "devstack-readiness");
+        try (Admin admin = Admin.create(props)) {
             while (!hasBroker(admin, deadline)) {
                 pauseOrFail(broker, deadline, startTimeout, "describeCluster to list the broker");
             }

@@ -2,10 +2,14 @@ package io.cachep.devstack;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.common.Uuid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +24,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Tests that kill, pause or restart the broker start their own; the shared one of {@code DevStackExtension} must
  * stay up for every other test of the run.
+ *
+ * <p>{@link Options#withSecurity} starts one as a hardened cluster runs: SASL_SSL logins and ACLs (see
+ * {@link BrokerSecurity}); {@link #clientProperties()} connects as its super user, {@link #addScramUser} adds users.
  */
 public final class KafkaBroker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaBroker.class);
@@ -39,13 +46,15 @@ public final class KafkaBroker implements AutoCloseable {
      *
      * @param brokerProperties added to devstack's {@code server.properties}, overriding its defaults; the keys that
      *                         tie the broker to its ports and directory (listeners, {@code log.dirs}, ...) are rejected
-     * @param port             the client (PLAINTEXT) port, or {@link #ANY_FREE_PORT}
+     * @param port             the client port (PLAINTEXT, or SASL_SSL with {@code security}), or {@link #ANY_FREE_PORT}
      * @param controllerPort   the KRaft controller port, or {@link #ANY_FREE_PORT}
      * @param jvmArgs          the broker JVM's flags; the defaults favour start-up time and a small footprint
      * @param startTimeout     how long to wait until the broker serves clients
+     * @param security         a SASL_SSL client listener and the standard authorizer instead of PLAINTEXT and no
+     *                         authorizer; see {@link BrokerSecurity}
      */
     public record Options(Map<String, String> brokerProperties, int port, int controllerPort, List<String> jvmArgs,
-            Duration startTimeout) {
+            Duration startTimeout, Optional<BrokerSecurity> security) {
         public static final int ANY_FREE_PORT = 0;
         public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
         /** C1 only and the serial collector: starts in a few seconds on 2 cores; plenty for tests and the demo. */
@@ -71,10 +80,12 @@ public final class KafkaBroker implements AutoCloseable {
             if (startTimeout.isNegative() || startTimeout.isZero()) {
                 throw new IllegalArgumentException("startTimeout must be positive, was " + startTimeout);
             }
+            Objects.requireNonNull(security, "security");
         }
 
         public static Options defaults() {
-            return new Options(Map.of(), ANY_FREE_PORT, ANY_FREE_PORT, DEFAULT_JVM_ARGS, DEFAULT_START_TIMEOUT);
+            return new Options(Map.of(), ANY_FREE_PORT, ANY_FREE_PORT, DEFAULT_JVM_ARGS, DEFAULT_START_TIMEOUT,
+                    Optional.empty());
         }
 
         public Options withBrokerProperty(String key, String value) {
@@ -84,23 +95,29 @@ public final class KafkaBroker implements AutoCloseable {
         }
 
         public Options withBrokerProperties(Map<String, String> properties) {
-            return new Options(properties, port, controllerPort, jvmArgs, startTimeout);
+            return new Options(properties, port, controllerPort, jvmArgs, startTimeout, security);
         }
 
         public Options withPort(int fixedPort) {
-            return new Options(brokerProperties, fixedPort, controllerPort, jvmArgs, startTimeout);
+            return new Options(brokerProperties, fixedPort, controllerPort, jvmArgs, startTimeout, security);
         }
 
         public Options withControllerPort(int fixedPort) {
-            return new Options(brokerProperties, port, fixedPort, jvmArgs, startTimeout);
+            return new Options(brokerProperties, port, fixedPort, jvmArgs, startTimeout, security);
         }
 
         public Options withJvmArgs(List<String> args) {
-            return new Options(brokerProperties, port, controllerPort, args, startTimeout);
+            return new Options(brokerProperties, port, controllerPort, args, startTimeout, security);
         }
 
         public Options withStartTimeout(Duration timeout) {
-            return new Options(brokerProperties, port, controllerPort, jvmArgs, timeout);
+            return new Options(brokerProperties, port, controllerPort, jvmArgs, timeout, security);
+        }
+
+        /** Clients must log in with SCRAM-SHA-512 over TLS, and need ACLs: see {@link BrokerSecurity}. */
+        public Options withSecurity(BrokerSecurity brokerSecurity) {
+            return new Options(brokerProperties, port, controllerPort, jvmArgs, startTimeout,
+                    Optional.of(Objects.requireNonNull(brokerSecurity, "brokerSecurity")));
         }
 
         private static void checkPort(String name, int value) {
@@ -168,6 +185,38 @@ public final class KafkaBroker implements AutoCloseable {
 
     public int controllerPort() {
         return controllerPort;
+    }
+
+    /**
+     * What a client needs to connect as devstack's super user: {@code bootstrap.servers} and, on a broker started
+     * {@link Options#withSecurity with security}, the SASL_SSL login of {@link BrokerSecurity#ADMIN_USER}. Tests create
+     * topics, users and ACLs with it.
+     */
+    public Map<String, Object> clientProperties() {
+        return options.security().map(s -> clientProperties(BrokerSecurity.ADMIN_USER, s.adminPassword()))
+                .orElseGet(() -> Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
+    }
+
+    /** What a client needs to connect to this secured broker as {@code user}: bootstrap, SASL_SSL and truststore. */
+    public Map<String, Object> clientProperties(String user, String password) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        p.putAll(requireSecurity().clientProperties(user, password));
+        return Collections.unmodifiableMap(p);
+    }
+
+    /**
+     * Creates a SCRAM-SHA-512 user (or sets its password) as the super user, and returns once the user can log in.
+     * The user may do nothing else until ACLs allow it.
+     */
+    public void addScramUser(String user, String password) {
+        requireSecurity();
+        ScramUsers.upsert(clientProperties(), clientProperties(user, password), user, password, options.startTimeout());
+    }
+
+    private BrokerSecurity requireSecurity() {
+        return options.security().orElseThrow(() -> new IllegalStateException("Kafka broker " + bootstrapServers()
+                + " serves PLAINTEXT without users; start it with Options.withSecurity(...)"));
     }
 
     /** The directory holding {@code server.properties}, {@code broker.log} and the log segments ({@code data/}). */
@@ -260,13 +309,14 @@ public final class KafkaBroker implements AutoCloseable {
     /** KRaft needs a formatted log dir; {@code --standalone} makes this node the single voter of the quorum. */
     private void format() {
         requirePortsFree(); // fail before the seconds of formatting, not after
-        BrokerConfig.writeServerProperties(serverProperties(),
-                BrokerConfig.serverProperties(port, controllerPort, dir.resolve("data"), options.brokerProperties()));
+        BrokerConfig.writeServerProperties(serverProperties(), BrokerConfig.serverProperties(port, controllerPort,
+                dir.resolve("data"), options.security(), options.brokerProperties()));
         BrokerConfig.writeLogbackConfig(logbackConfig(), log());
+        List<String> arguments = new ArrayList<>(List.of("format", "-t", Uuid.randomUuid().toString(),
+                "-c", serverProperties().toString(), "--standalone"));
+        options.security().ifPresent(s -> arguments.addAll(List.of("--add-scram", s.formatScramArgument())));
         ChildProcess tool = ChildProcess.launch("kafka-storage format",
-                ChildJvm.command(options.jvmArgs(), logbackConfig(), "kafka.tools.StorageTool",
-                        List.of("format", "-t", Uuid.randomUuid().toString(), "-c", serverProperties().toString(),
-                                "--standalone")),
+                ChildJvm.command(options.jvmArgs(), logbackConfig(), "kafka.tools.StorageTool", arguments),
                 ChildJvm.environment(), dir, log());
         try {
             if (!tool.awaitExit(options.startTimeout())) {
@@ -291,7 +341,7 @@ public final class KafkaBroker implements AutoCloseable {
                         List.of(serverProperties().toString())),
                 ChildJvm.environment(), dir, log());
         try {
-            BrokerReadiness.await(process, port, deadline, options.startTimeout());
+            BrokerReadiness.await(process, port, clientProperties(), deadline, options.startTimeout());
         } catch (DevStackException e) {
             process.kill();
             throw e;

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,6 +59,28 @@ class OptionsTest {
                 .containsEntry("log.dirs", "/tmp/x/data")
                 .containsEntry("offsets.topic.replication.factor", "1")
                 .containsEntry("num.partitions", "3");
+    }
+
+    @Test
+    void shouldServeSaslSslWithTheAuthorizerAndKeepTheControllerPlaintextWhenSecured() {
+        BrokerSecurity security = new BrokerSecurity(Path.of("/tmp/ca/ca.crt"), Path.of("/tmp/ca/broker.pem"), "s3cret");
+        Map<String, String> properties = BrokerConfig.serverProperties(9092, 9093, Path.of("/tmp/x/data"),
+                Optional.of(security), Map.of("super.users", "User:admin"));
+
+        assertThat(properties)
+                .containsEntry("listeners", "SASL_SSL://127.0.0.1:9092,CONTROLLER://127.0.0.1:9093")
+                .containsEntry("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL")
+                .containsEntry("inter.broker.listener.name", "SASL_SSL")
+                .containsEntry("sasl.mechanism.inter.broker.protocol", "SCRAM-SHA-512")
+                .containsEntry("ssl.keystore.location", "/tmp/ca/broker.pem")
+                .containsEntry("ssl.truststore.location", "/tmp/ca/ca.crt")
+                .containsEntry("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer")
+                .containsEntry("super.users", "User:admin"); // the caller's properties still win
+        assertThat(security.clientProperties("projector", "pw"))
+                .containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required"
+                        + " username=\"projector\" password=\"pw\";");
+        assertThat(security.toString()).doesNotContain("s3cret");
     }
 
     @Test

@@ -8,7 +8,8 @@ import picocli.CommandLine;
 
 /**
  * One line per failure on stderr, with the exit code it deserves: 2 for bad usage, a bad configuration, rules file or
- * topic specs (every problem listed), 1 for anything else. The stack trace only when {@code CACHEP_STACKTRACE} is
+ * topic specs (every problem listed), 1 for anything else; when Kafka denied an operation, the line says where the
+ * ACLs each command needs are listed. The stack trace only when {@code CACHEP_STACKTRACE} is
  * set, since an operator at 3 a.m. needs the cause, not the frames.
  */
 final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
@@ -42,8 +43,10 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
             err.flush();
             return ExitCodes.USAGE;
         }
-        // A missing Redis grant or a TLS setting is named with what to do, not with Redis's or the JDK's words.
-        err.println(commandLine.getCommandName() + " failed: " + RedisAdvice.explain(e).orElseGet(() -> oneLine(e)));
+        // A missing Redis grant or a TLS setting is named with what to do, not with Redis's or the JDK's words; a
+        // missing Kafka ACL keeps Kafka's words (they name the topic or group) and says where the ACLs are listed.
+        err.println(commandLine.getCommandName() + " failed: " + RedisAdvice.explain(e).orElseGet(() -> oneLine(e)
+                + (AccessDenied.isCause(e) ? "; " + AccessDenied.ACLS_HINT : "")));
         if (System.getenv("CACHEP_STACKTRACE") != null) {
             e.printStackTrace(err);
         }

@@ -74,7 +74,7 @@ record GroupStatus(String groupId, Optional<String> state, List<Member> members,
                 topic.getValue().get().partitions().forEach(p -> partitions.add(new TopicPartition(topic.getKey(), p.partition())));
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-                    throw e;
+                    throw AccessDenied.namingTopic(topic.getKey(), e);
                 }
                 if (topics.contains(topic.getKey())) {
                     missing.add(topic.getKey());

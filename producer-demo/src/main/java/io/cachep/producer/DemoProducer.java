@@ -43,12 +43,22 @@ public final class DemoProducer {
      * settings ({@link ProducerSettings}), requests up to {@link #MAX_REQUEST_BYTES}.
      */
     public static Producer<String, byte[]> kafkaProducer(String bootstrapServers, String clientId) {
+        return kafkaProducer(bootstrapServers, clientId, Map.of());
+    }
+
+    /**
+     * The same, with client settings (SASL, TLS, tuning) laid over the demo's, as {@code projector.kafka.*} is laid
+     * over the projector's; {@code bootstrapServers} wins over any in {@code clientSettings}.
+     */
+    public static Producer<String, byte[]> kafkaProducer(String bootstrapServers, String clientId,
+                                                         Map<String, Object> clientSettings) {
         Properties props = new Properties();
         props.putAll(ProducerSettings.lossless());
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_REQUEST_BYTES);
+        props.putAll(clientSettings);
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
     }
 

@@ -1,6 +1,7 @@
 package io.cachep.producer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cachep.config.EnvironmentNames;
 import io.cachep.producer.scenario.FaultInjector;
 import io.cachep.producer.scenario.ScenarioSizes;
 import io.cachep.producer.scenario.Scenarios;
@@ -67,7 +68,9 @@ public final class ProducerDemoMain implements Callable<Integer> {
     Long seed;
 
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
-            description = "Kafka bootstrap servers (default: $" + BOOTSTRAP_ENV + ", else $" + DEVSTACK_BOOTSTRAP_ENV + ").")
+            description = "Kafka bootstrap servers (default: $" + BOOTSTRAP_ENV + ", else $" + DEVSTACK_BOOTSTRAP_ENV + ")."
+                    + " Every other PROJECTOR_KAFKA_* variable (SASL, TLS, tuning) is handed to the producer, as the"
+                    + " projector hands it to its clients.")
     String bootstrapServers;
 
     @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
@@ -75,6 +78,16 @@ public final class ProducerDemoMain implements Callable<Integer> {
 
     @Spec
     CommandLine.Model.CommandSpec spec;
+
+    private final Map<String, String> environment;
+
+    public ProducerDemoMain() {
+        this(System.getenv());
+    }
+
+    ProducerDemoMain(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+    }
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new ProducerDemoMain()).execute(args));
@@ -85,7 +98,7 @@ public final class ProducerDemoMain implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         String servers = bootstrapServers != null ? bootstrapServers
-                : System.getenv().getOrDefault(BOOTSTRAP_ENV, System.getenv(DEVSTACK_BOOTSTRAP_ENV));
+                : environment.getOrDefault(BOOTSTRAP_ENV, environment.get(DEVSTACK_BOOTSTRAP_ENV));
         if (servers == null || servers.isBlank()) {
             err.println("no Kafka given: pass --bootstrap-servers or set " + BOOTSTRAP_ENV);
             return 2;
@@ -107,7 +120,8 @@ public final class ProducerDemoMain implements Callable<Integer> {
         }
         AtomicBoolean stop = new AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop.set(true)));
-        try (Producer<String, byte[]> producer = DemoProducer.kafkaProducer(servers, "cachep-producer-demo")) {
+        try (Producer<String, byte[]> producer = DemoProducer.kafkaProducer(servers, "cachep-producer-demo",
+                EnvironmentNames.kafkaClientProperties(environment))) {
             err.printf("producing %s events at %.0f/s for %s to %s%n", scenario, rate, duration, servers);
             err.flush();
             DemoProducer.Summary summary = new DemoProducer(producer).run(events, rate, runFor, stop::get);

@@ -1,7 +1,10 @@
 package io.cachep.config;
 
+import java.util.Collections;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The mechanical mapping between configuration keys and environment variables: upper case, '.' and '-' become
@@ -36,5 +39,20 @@ public final class EnvironmentNames {
             return Optional.of(ProjectorConfig.KAFKA_PREFIX + clientKey);
         }
         return Optional.empty();
+    }
+
+    /**
+     * The Kafka client settings that {@code PROJECTOR_KAFKA_*} variables give, keys without the prefix
+     * (PROJECTOR_KAFKA_SASL_JAAS_CONFIG is sasl.jaas.config): for a tool that talks to Kafka as the projector does
+     * but reads no projector configuration (producer-demo). Values hold secrets; never log the map.
+     */
+    public static Map<String, Object> kafkaClientProperties(Map<String, String> environment) {
+        Map<String, Object> properties = new TreeMap<>();
+        environment.forEach((variable, value) -> {
+            if (variable.startsWith(KAFKA_PREFIX)) {
+                keyFor(variable).ifPresent(key -> properties.put(key.substring(ProjectorConfig.KAFKA_PREFIX.length()), value));
+            }
+        });
+        return Collections.unmodifiableMap(properties);
     }
 }

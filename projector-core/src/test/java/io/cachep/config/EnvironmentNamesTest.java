@@ -2,6 +2,7 @@ package io.cachep.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class EnvironmentNamesTest {
@@ -27,6 +28,16 @@ class EnvironmentNamesTest {
                 .contains("projector.kafka.sasl.jaas.config");
         assertThat(EnvironmentNames.keyFor("PROJECTOR_KAFKA_BOOTSTRAP_SERVERS"))
                 .contains("projector.kafka.bootstrap.servers");
+    }
+
+    @Test
+    void shouldGiveAToolWithoutProjectorConfigurationTheKafkaClientSettingsOfTheEnvironment() {
+        assertThat(EnvironmentNames.kafkaClientProperties(Map.of(
+                "PROJECTOR_KAFKA_BOOTSTRAP_SERVERS", "k:9093",
+                "PROJECTOR_KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
+                "PROJECTOR_REDIS_URI", "redis://r:6379",
+                "KAFKA_BOOTSTRAP_SERVERS", "other:9092")))
+                .containsExactly(Map.entry("bootstrap.servers", "k:9093"), Map.entry("security.protocol", "SASL_SSL"));
     }
 
     @Test

@@ -70,6 +70,7 @@ public final class ProjectorApp implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final RetryingApplier applier;
     private final ApplyBatcher batcher;
+    private final KafkaAccessDenied accessDenied;
     private KafkaStreamsMetrics streamsMetrics;
 
     private ProjectorApp(ProjectorConfig config, ProjectionRules rules) throws IOException {
@@ -95,6 +96,7 @@ public final class ProjectorApp implements AutoCloseable {
         }
 
         RuleEngine engine = new RuleEngine(rules);
+        accessDenied = new KafkaAccessDenied(config.applicationId(), rules.topics(), config.dlqTopic());
         metrics = new ProjectionMetrics(registry, rules.rules().stream().collect(Collectors.groupingBy(
                 ProjectionRule::type, TreeMap::new, Collectors.mapping(ProjectionRule::name, Collectors.joining(",")))));
         RetryBudget budget = RetryBudget.DEFAULT.withTotal(config.redisRetryBudget());
@@ -200,6 +202,13 @@ public final class ProjectorApp implements AutoCloseable {
     }
 
     private StreamThreadExceptionResponse onStreamThreadFailure(Throwable error) {
+        Optional<String> denied = accessDenied.describe(error);
+        if (denied.isPresent()) {
+            // A missing ACL or a wrong password: the line says what to change; a stack trace would bury it.
+            fatal.compareAndSet(null, new ProjectionFailure(ProjectionFailure.Kind.FATAL, denied.get(), error));
+            log.error("projector stopping: {}", denied.get());
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        }
         ProjectionFailure failure = ProjectionFailure.find(error);
         if (failure != null && failure.kind() == ProjectionFailure.Kind.TRANSIENT) {
             log.warn("{}: {}", failure.getMessage(), String.valueOf(failure.getCause()));

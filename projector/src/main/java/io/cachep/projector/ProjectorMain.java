@@ -113,8 +113,9 @@ public final class ProjectorMain implements Callable<Integer> {
             err.flush();
             return EXIT_FAILED;
         }
+        Thread onSignal = new Thread(() -> stopOnSignal(created), "projector-shutdown");
         try (ProjectorApp app = created) {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> stopOnSignal(app), "projector-shutdown"));
+            Runtime.getRuntime().addShutdownHook(onSignal);
             app.start();
             while (!app.awaitStopped(Duration.ofSeconds(1))) {
                 // wait for a signal or a fatal failure
@@ -125,6 +126,21 @@ public final class ProjectorMain implements Callable<Integer> {
                 return EXIT_FAILED;
             }
             return EXIT_OK;
+        } finally {
+            withdraw(onSignal);
+        }
+    }
+
+    /**
+     * Stopped by a fatal failure rather than a signal, main's {@code System.exit} must set the exit code: left in
+     * place, the hook would halt the JVM with 0 first. While the JVM is already shutting down (a signal), the hook
+     * is running and decides.
+     */
+    private static void withdraw(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shutdownInProgress) {
+            // a signal stops the projector: stopOnSignal sets the exit code
         }
     }
 

@@ -2,14 +2,18 @@ package io.cachep.dlqtool.dlq;
 
 import io.cachep.config.ProjectorConfig;
 import io.cachep.dlq.DeadLetter;
+import io.cachep.dlqtool.AccessDenied;
 import io.cachep.log.LogReader;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * The DLQ at a glance, for {@code status}: how many records it holds, how many the replay group has yet to pass, and
@@ -21,7 +25,7 @@ public record DlqSummary(String topic, boolean exists, long records, long pendin
 
     public static DlqSummary read(ProjectorConfig config, Admin admin) throws Exception {
         String topic = config.dlqTopic();
-        if (!admin.listTopics().names().get().contains(topic)) {
+        if (!exists(admin, topic)) {
             return new DlqSummary(topic, false, 0, 0, Optional.empty(), Optional.empty());
         }
         Map<TopicPartition, Long> replayed = new ReplayGroup(config).positions();
@@ -40,6 +44,22 @@ public record DlqSummary(String topic, boolean exists, long records, long pendin
             }
             return new DlqSummary(topic, true, records, pending, oldestAt(reader, starts, ends),
                     oldestAt(reader, firstPending, ends));
+        }
+    }
+
+    /**
+     * Described rather than looked up in {@code listTopics}, which leaves out the topics a user may not describe: a
+     * missing ACL must fail, not read as "the DLQ does not exist".
+     */
+    private static boolean exists(Admin admin, String topic) throws Exception {
+        try {
+            admin.describeTopics(List.of(topic)).allTopicNames().get();
+            return true;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return false;
+            }
+            throw AccessDenied.namingTopic(topic, e);
         }
     }
 

@@ -1,11 +1,13 @@
 package io.cachep.dlqtool.rebuild;
 
+import io.cachep.dlqtool.AccessDenied;
 import io.cachep.rules.MutationTemplate;
 import io.cachep.rules.Operation;
 import io.cachep.rules.ProjectionRule;
 import io.cachep.rules.ProjectionRules;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -14,6 +16,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
@@ -60,10 +63,17 @@ public record LogHistory(List<Topic> topics, List<String> notes, List<String> pr
 
     /** Reads each topic's cleanup policy (Admin API) and judges it with the first and end offsets and the rules. */
     public static LogHistory of(Admin admin, ProjectionRules rules, Map<TopicPartition, Long> beginnings,
-                                Map<TopicPartition, Long> ends) throws InterruptedException, ExecutionException {
+                                Map<TopicPartition, Long> ends) throws Exception {
         List<ConfigResource> resources = rules.topics().stream()
                 .map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic)).toList();
-        Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get();
+        Map<ConfigResource, Config> configs = new HashMap<>();
+        for (Map.Entry<ConfigResource, KafkaFuture<Config>> config : admin.describeConfigs(resources).values().entrySet()) {
+            try {
+                configs.put(config.getKey(), config.getValue().get());
+            } catch (ExecutionException e) {
+                throw AccessDenied.namingTopic(config.getKey().name(), e);
+            }
+        }
         List<Topic> topics = new ArrayList<>();
         for (ConfigResource resource : resources) {
             ConfigEntry policy = configs.get(resource).get(TopicConfig.CLEANUP_POLICY_CONFIG);
