@@ -179,6 +179,41 @@ class FatalRedisAuthIT {
                 + " (ACL category @scripting)");
     }
 
+    @Test
+    void shouldStopWithOneLineNamingTheCommandWhenAFunctionRunsOneTheUserMayNot(DevStack stack, TestIsolation isolation,
+                                                                                @TempDir Path dir) throws Exception {
+        String user = "no-hset-" + isolation.applicationId().hashCode();
+        try (RedisClient client = RedisClient.create(RedisURI.builder().withHost("127.0.0.1").withPort(redis.port())
+                .withPassword(PASSWORD.toCharArray()).build());
+             StatefulRedisConnection<String, String> connection = client.connect()) {
+            connection.sync().aclSetuser(user, io.lettuce.core.AclSetuserArgs.Builder.on().addPassword(PASSWORD)
+                    .keyPattern(isolation.keyPrefix() + ":*").allCommands().removeCategory(io.lettuce.core.AclCategory.DANGEROUS)
+                    .removeCommand(io.lettuce.core.protocol.CommandType.HSET));
+        }
+        Map<String, String> environment = environment(stack, isolation, dir, "redis://" + user + "@127.0.0.1:" + redis.port());
+        environment.put("PROJECTOR_REDIS_PASSWORD", PASSWORD);
+        String topic = isolation.topic("session-events");
+        io.cachep.topics.TopicSetup.apply(Map.of("bootstrap.servers", stack.bootstrapServers()),
+                java.util.List.of(new io.cachep.topics.TopicSpec(topic, 1, (short) 1, Map.of())));
+        Map<String, Object> producerConfig = new HashMap<>(io.cachep.topics.ProducerSettings.lossless());
+        producerConfig.put("bootstrap.servers", stack.bootstrapServers());
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(producerConfig,
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, "s-1", TestEvents.sessionEvent(
+                    ProjectionEndToEndIT.STARTED, "s-1", 1, java.time.Instant.now(), "ios"))).get();
+        }
+
+        Run run = run(environment);
+
+        assertThat(run.exit()).as(run.everythingPrinted()).isEqualTo(ProjectorMain.EXIT_FAILED);
+        assertThat(run.err().lines().toList()).as("stderr").singleElement().satisfies(line -> assertThat(line)
+                .startsWith("projector failed: Redis refused the writes of ")
+                .contains("the Redis user may not run 'hset' inside cachep's Redis function ")
+                .contains("grant +hset (ACL category @write)"));
+        assertThat(run.everythingPrinted()).doesNotContain(PASSWORD);
+    }
+
     /** Writes to the stream it replaces and to a copy. */
     private static final class Tee extends OutputStream {
         private final PrintStream original;
