@@ -141,6 +141,43 @@ class RedisApplierIT {
     }
 
     /**
+     * A full Redis (used memory above maxmemory, noeviction) refuses the whole batch before any of it runs: Redis 7
+     * checks a function that may write up front, so an OOM never leaves an entry and its fence out of step, and the
+     * failure is transient (retried until Redis has room). On a redis-server of its own, not the shared one.
+     */
+    @Test
+    void shouldRefuseAWholeBatchUpFrontWhenRedisIsFullAndApplyItOnceThereIsRoom(TestIsolation isolation) throws Exception {
+        try (RedisServer own = RedisServer.start(RedisServer.Options.defaults()
+                .withExtraArgs("--maxmemory-policy", "noeviction"))) {
+            RedisClient ownClient = RedisClient.create(own.uri());
+            try (StatefulRedisConnection<String, String> ownConnection = ownClient.connect()) {
+                RedisApplier ownApplier = new RedisApplier(ownConnection.async(), RETENTION,
+                        new KeyLayout(isolation.keyPrefix()));
+                KeyLayout layout = new KeyLayout(isolation.keyPrefix());
+                List<Mutation> batch = List.of(
+                        new Mutation.Upsert("r", session, Map.of("device", "ios"), null, inOneHour(),
+                                List.of(layout.tag("tenant:t-1"))),
+                        new Mutation.MemberWrite("r", layout.entry("user:{u-1}:sessions"),
+                                Mutation.MemberOperation.SET_ADD, "s-1", 0, inOneHour(), List.of()));
+                long keysBefore = ownConnection.sync().dbsize();
+                ownConnection.sync().configSet("maxmemory", "1");
+
+                assertThatThrownBy(() -> ownApplier.apply(new EventStamp(1, Instant.now().toEpochMilli()), batch).get())
+                        .satisfies(e -> assertThat(RedisFailure.classify(e)).isEqualTo(RedisFailure.TRANSIENT))
+                        .satisfies(e -> assertThat(RedisFailure.isOutOfMemory(e)).isTrue());
+                assertThat(ownConnection.sync().dbsize()).as("nothing of the batch was written").isEqualTo(keysBefore);
+
+                ownConnection.sync().configSet("maxmemory", "0");
+                assertThat(ownApplier.apply(new EventStamp(1, Instant.now().toEpochMilli()), batch).get())
+                        .containsOnly(ApplyOutcome.APPLIED);
+                assertThat(ownConnection.sync().hget(session.data(), "device")).isEqualTo("ios");
+            } finally {
+                ownClient.shutdown();
+            }
+        }
+    }
+
+    /**
      * FUNCTION FLUSH (or a restart without persistence, or a new primary that never had it) empties the server's
      * libraries: the next call loads cachep's again. On a redis-server of its own, not the shared one.
      */
