@@ -135,6 +135,7 @@ final class RedisHealth implements AutoCloseable {
     private void probe() {
         try {
             redis.async().ping().get(PROBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            memoryStall.settle();
             if (memoryStall.since().isPresent()) {
                 memoryUse = memoryUse();
             }

@@ -49,6 +49,12 @@ class RedisFullIT {
                      redisServer.uri(), 2, Map.of("projector.redis.retry.budget.ms", "3000"));
              RedisClient client = RedisClient.create(redisServer.uri());
              StatefulRedisConnection<String, String> admin = client.connect()) {
+            ch.qos.logback.classic.Logger stallLog = (ch.qos.logback.classic.Logger)
+                    org.slf4j.LoggerFactory.getLogger(io.cachep.projector.topology.RedisMemoryStall.class);
+            ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> stallLines =
+                    new ch.qos.logback.core.read.ListAppender<>();
+            stallLines.start();
+            stallLog.addAppender(stallLines);
             projector.start();
             List<byte[]> sent = new ArrayList<>();
             Instant now = Instant.now();
@@ -82,6 +88,11 @@ class RedisFullIT {
             assertThat(projector.app.state()).isIn(KafkaStreams.State.RUNNING, KafkaStreams.State.REBALANCING);
             assertThat(RedisSnapshots.read(admin.sync(), new RuleEngine(projector.rules).layout()))
                     .isEqualTo(model(projector, sent));
+            assertThat(stallLines.list).as("one line when the stall starts and one when it ends, however many refusals")
+                    .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                    .satisfiesExactly(start -> assertThat(start).startsWith("Redis is out of memory"),
+                            end -> assertThat(end).startsWith("Redis accepts writes again after"));
+            stallLog.detachAppender(stallLines);
         }
     }
 
