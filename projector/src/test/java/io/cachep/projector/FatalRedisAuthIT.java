@@ -7,9 +7,15 @@ import io.cachep.devstack.DevStack;
 import io.cachep.devstack.RedisServer;
 import io.cachep.devstack.junit.DevStackExtension;
 import io.cachep.devstack.junit.TestIsolation;
+import io.cachep.topics.ProducerSettings;
+import io.cachep.topics.TopicSetup;
+import io.cachep.topics.TopicSpec;
+import io.lettuce.core.AclCategory;
+import io.lettuce.core.AclSetuserArgs;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.protocol.CommandType;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -20,8 +26,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -161,17 +173,8 @@ class FatalRedisAuthIT {
     @Test
     void shouldExitOneWithOneLineNamingTheGrantWhenTheAclUserMayNotLoadTheLibrary(DevStack stack, TestIsolation isolation,
                                                                                  @TempDir Path dir) throws Exception {
-        String user = "no-functions-" + isolation.applicationId().hashCode();
-        try (RedisClient client = RedisClient.create(RedisURI.builder().withHost("127.0.0.1").withPort(redis.port())
-                .withPassword(PASSWORD.toCharArray()).build());
-             StatefulRedisConnection<String, String> connection = client.connect()) {
-            // Everything the projector's line in docs/security.md grants but FUNCTION LOAD.
-            connection.sync().aclSetuser(user, io.lettuce.core.AclSetuserArgs.Builder.on().addPassword(PASSWORD)
-                    .keyPattern(isolation.keyPrefix() + ":*").allCommands().removeCommand(
-                            io.lettuce.core.protocol.CommandType.FUNCTION).removeCategory(io.lettuce.core.AclCategory.DANGEROUS));
-        }
-        Map<String, String> environment = environment(stack, isolation, dir, "redis://" + user + "@127.0.0.1:" + redis.port());
-        environment.put("PROJECTOR_REDIS_PASSWORD", PASSWORD);
+        // Everything the projector's line in docs/security.md grants but FUNCTION LOAD.
+        Map<String, String> environment = environmentOfAclUser(stack, isolation, dir, "no-functions", CommandType.FUNCTION);
 
         Run run = run(environment);
 
@@ -182,26 +185,16 @@ class FatalRedisAuthIT {
     @Test
     void shouldStopWithOneLineNamingTheCommandWhenAFunctionRunsOneTheUserMayNot(DevStack stack, TestIsolation isolation,
                                                                                 @TempDir Path dir) throws Exception {
-        String user = "no-hset-" + isolation.applicationId().hashCode();
-        try (RedisClient client = RedisClient.create(RedisURI.builder().withHost("127.0.0.1").withPort(redis.port())
-                .withPassword(PASSWORD.toCharArray()).build());
-             StatefulRedisConnection<String, String> connection = client.connect()) {
-            connection.sync().aclSetuser(user, io.lettuce.core.AclSetuserArgs.Builder.on().addPassword(PASSWORD)
-                    .keyPattern(isolation.keyPrefix() + ":*").allCommands().removeCategory(io.lettuce.core.AclCategory.DANGEROUS)
-                    .removeCommand(io.lettuce.core.protocol.CommandType.HSET));
-        }
-        Map<String, String> environment = environment(stack, isolation, dir, "redis://" + user + "@127.0.0.1:" + redis.port());
-        environment.put("PROJECTOR_REDIS_PASSWORD", PASSWORD);
+        Map<String, String> environment = environmentOfAclUser(stack, isolation, dir, "no-hset", CommandType.HSET);
         String topic = isolation.topic("session-events");
-        io.cachep.topics.TopicSetup.apply(Map.of("bootstrap.servers", stack.bootstrapServers()),
-                java.util.List.of(new io.cachep.topics.TopicSpec(topic, 1, (short) 1, Map.of())));
-        Map<String, Object> producerConfig = new HashMap<>(io.cachep.topics.ProducerSettings.lossless());
+        TopicSetup.apply(Map.of("bootstrap.servers", stack.bootstrapServers()),
+                List.of(new TopicSpec(topic, 1, (short) 1, Map.of())));
+        Map<String, Object> producerConfig = new HashMap<>(ProducerSettings.lossless());
         producerConfig.put("bootstrap.servers", stack.bootstrapServers());
-        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(producerConfig,
-                new org.apache.kafka.common.serialization.StringSerializer(),
-                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
-            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, "s-1", TestEvents.sessionEvent(
-                    ProjectionEndToEndIT.STARTED, "s-1", 1, java.time.Instant.now(), "ios"))).get();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig, new StringSerializer(),
+                new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topic, "s-1", TestEvents.sessionEvent(
+                    ProjectionEndToEndIT.STARTED, "s-1", 1, Instant.now(), "ios"))).get();
         }
 
         Run run = run(environment);
@@ -212,6 +205,26 @@ class FatalRedisAuthIT {
                 .contains("the Redis user may not run 'hset' inside cachep's Redis function ")
                 .contains("grant +hset (ACL category @write)"));
         assertThat(run.everythingPrinted()).doesNotContain(PASSWORD);
+    }
+
+    /**
+     * The environment of a projector that logs in as a new ACL user (named after {@code name} and the test, its
+     * password given apart from the URI): the namespace's keys and every command but the {@code @dangerous} ones
+     * and {@code denied}.
+     */
+    private static Map<String, String> environmentOfAclUser(DevStack stack, TestIsolation isolation, Path dir,
+                                                            String name, CommandType denied) throws Exception {
+        String user = name + "-" + isolation.applicationId().hashCode();
+        try (RedisClient client = RedisClient.create(RedisURI.builder().withHost("127.0.0.1").withPort(redis.port())
+                .withPassword(PASSWORD.toCharArray()).build());
+             StatefulRedisConnection<String, String> connection = client.connect()) {
+            connection.sync().aclSetuser(user, AclSetuserArgs.Builder.on().addPassword(PASSWORD)
+                    .keyPattern(isolation.keyPrefix() + ":*").allCommands().removeCategory(AclCategory.DANGEROUS)
+                    .removeCommand(denied));
+        }
+        Map<String, String> environment = environment(stack, isolation, dir, "redis://" + user + "@127.0.0.1:" + redis.port());
+        environment.put("PROJECTOR_REDIS_PASSWORD", PASSWORD);
+        return environment;
     }
 
     /** Writes to the stream it replaces and to a copy. */

@@ -4,6 +4,11 @@ import io.cachep.config.ConfigLoader;
 import io.cachep.config.ProjectorConfig;
 import io.cachep.devstack.DevStack;
 import io.cachep.devstack.junit.TestIsolation;
+import io.cachep.envelope.CloudEventJsonParser;
+import io.cachep.rules.RuleEngine;
+import io.cachep.rules.reference.EntrySnapshot;
+import io.cachep.rules.reference.ReferenceProjection;
+import io.cachep.rules.reference.ReferenceProjection.LoggedEvent;
 import io.cachep.rules.ProjectionRules;
 import io.cachep.rulesfile.RulesFileLoader;
 import io.cachep.topics.TopicSetup;
@@ -12,9 +17,15 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -152,6 +163,26 @@ final class ProjectorHarness implements AutoCloseable {
             }
         });
         return dump.toString();
+    }
+
+    /** What Redis should hold after these event values of this harness's topic: the reference projection of them. */
+    Map<String, EntrySnapshot> model(List<byte[]> sent) {
+        CloudEventJsonParser parser = new CloudEventJsonParser();
+        List<LoggedEvent> log = new ArrayList<>();
+        sent.forEach(value -> log.add(new LoggedEvent(topic, parser.parse(null, value))));
+        return new ReferenceProjection(new RuleEngine(rules)).project(log, Instant.now().toEpochMilli());
+    }
+
+    /** GET /ready, as a load balancer asks it. */
+    HttpResponse<String> ready() throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + app.httpPort() + "/ready")).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    /** The value of one of the projector's gauges. */
+    double gauge(String name) {
+        return app.registry().get(name).gauge().value();
     }
 
     long processed() {

@@ -2,23 +2,19 @@ package io.cachep.projector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.cachep.apply.RedisSnapshots;
 import io.cachep.devstack.DevStack;
 import io.cachep.devstack.RedisServer;
 import io.cachep.devstack.junit.DevStackExtension;
 import io.cachep.devstack.junit.TestIsolation;
-import io.cachep.envelope.CloudEventJsonParser;
 import io.cachep.projector.topology.ProjectionMetrics;
+import io.cachep.projector.topology.RedisMemoryStall;
 import io.cachep.rules.RuleEngine;
-import io.cachep.rules.reference.ReferenceProjection;
-import io.cachep.rules.reference.ReferenceProjection.LoggedEvent;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,6 +24,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.LoggerFactory;
 
 /**
  * A Redis that fills up under load (maxmemory reached, noeviction) is a stall, not a stop: the projector keeps the writes in
@@ -49,10 +46,8 @@ class RedisFullIT {
                      redisServer.uri(), 2, Map.of("projector.redis.retry.budget.ms", "3000"));
              RedisClient client = RedisClient.create(redisServer.uri());
              StatefulRedisConnection<String, String> admin = client.connect()) {
-            ch.qos.logback.classic.Logger stallLog = (ch.qos.logback.classic.Logger)
-                    org.slf4j.LoggerFactory.getLogger(io.cachep.projector.topology.RedisMemoryStall.class);
-            ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> stallLines =
-                    new ch.qos.logback.core.read.ListAppender<>();
+            Logger stallLog = (Logger) LoggerFactory.getLogger(RedisMemoryStall.class);
+            ListAppender<ILoggingEvent> stallLines = new ListAppender<>();
             stallLines.start();
             stallLog.addAppender(stallLines);
             projector.start();
@@ -66,14 +61,14 @@ class RedisFullIT {
                     .findFirst().orElseThrow().substring("used_memory:".length()).trim());
             admin.sync().configSet("maxmemory", Long.toString(used + 256 * 1024));
             sendWave(projector, sent, 2, now.plusSeconds(1));
-            Awaitility.await().atMost(DEADLINE).until(() -> ready(projector).statusCode() == 503);
-            assertThat(ready(projector).body()).startsWith("DEGRADED: redis out of memory (used ")
+            Awaitility.await().atMost(DEADLINE).until(() -> projector.ready().statusCode() == 503);
+            assertThat(projector.ready().body()).startsWith("DEGRADED: redis out of memory (used ")
                     .containsPattern("of maxmemory [0-9.]+ MB\\)");
-            assertThat(metric(projector, "cachep.redis.out.of.memory")).isEqualTo(1);
+            assertThat(projector.gauge("cachep.redis.out.of.memory")).isEqualTo(1);
             // Past twice the retry budget: the stream thread has restarted from its last commit, the stall goes on.
-            Instant stalledSince = Instant.parse(ready(projector).body().replaceAll(".* since ([^;]+);.*", "$1").strip());
+            Instant stalledSince = Instant.parse(projector.ready().body().replaceAll(".* since ([^;]+);.*", "$1").strip());
             Awaitility.await().atMost(DEADLINE).until(() -> Instant.now().isAfter(stalledSince.plusSeconds(7)));
-            assertThat(ready(projector).statusCode()).isEqualTo(503);
+            assertThat(projector.ready().statusCode()).isEqualTo(503);
             assertThat(projector.app.registry().get("cachep.redis.oom.refusals").counter().count()).isGreaterThan(1);
             assertThat(projector.processed()).as("nothing of the second wave is counted as done").isLessThan(sent.size());
             assertThat(projector.app.metrics().count(ProjectionMetrics.DLQ_OUTCOME)).as("nothing dead-lettered").isZero();
@@ -81,15 +76,15 @@ class RedisFullIT {
 
             admin.sync().configSet("maxmemory", "0");
             projector.awaitProcessed(sent.size());
-            Awaitility.await().atMost(DEADLINE).until(() -> ready(projector).statusCode() == 200);
-            assertThat(metric(projector, "cachep.redis.out.of.memory")).isZero();
+            Awaitility.await().atMost(DEADLINE).until(() -> projector.ready().statusCode() == 200);
+            assertThat(projector.gauge("cachep.redis.out.of.memory")).isZero();
             assertThat(projector.app.metrics().count(ProjectionMetrics.DLQ_OUTCOME)).isZero();
             assertThat(projector.app.fatalFailure()).isEmpty();
             assertThat(projector.app.state()).isIn(KafkaStreams.State.RUNNING, KafkaStreams.State.REBALANCING);
             assertThat(RedisSnapshots.read(admin.sync(), new RuleEngine(projector.rules).layout()))
-                    .isEqualTo(model(projector, sent));
+                    .isEqualTo(projector.model(sent));
             assertThat(stallLines.list).as("one line when the stall starts and one when it ends, however many refusals")
-                    .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                    .extracting(ILoggingEvent::getFormattedMessage)
                     .satisfiesExactly(start -> assertThat(start).startsWith("Redis is out of memory"),
                             end -> assertThat(end).startsWith("Redis accepts writes again after"));
             stallLog.detachAppender(stallLines);
@@ -109,22 +104,5 @@ class RedisFullIT {
             projector.send("s-" + i, event);
             sent.add(event);
         }
-    }
-
-    private static Map<String, ?> model(ProjectorHarness projector, List<byte[]> sent) {
-        CloudEventJsonParser parser = new CloudEventJsonParser();
-        List<LoggedEvent> log = new ArrayList<>();
-        sent.forEach(value -> log.add(new LoggedEvent(projector.topic, parser.parse(null, value))));
-        return new ReferenceProjection(new RuleEngine(projector.rules)).project(log, Instant.now().toEpochMilli());
-    }
-
-    private static HttpResponse<String> ready(ProjectorHarness projector) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + projector.app.httpPort() + "/ready")).timeout(Duration.ofSeconds(5)).build(),
-                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    }
-
-    private static double metric(ProjectorHarness projector, String name) {
-        return projector.app.registry().get(name).gauge().value();
     }
 }

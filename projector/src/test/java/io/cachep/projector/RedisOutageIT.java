@@ -7,18 +7,9 @@ import io.cachep.devstack.DevStack;
 import io.cachep.devstack.RedisServer;
 import io.cachep.devstack.junit.DevStackExtension;
 import io.cachep.devstack.junit.TestIsolation;
-import io.cachep.envelope.CloudEventJsonParser;
 import io.cachep.rules.RuleEngine;
-import io.cachep.rules.reference.EntrySnapshot;
-import io.cachep.rules.reference.ReferenceProjection;
-import io.cachep.rules.reference.ReferenceProjection.LoggedEvent;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -49,20 +40,20 @@ class RedisOutageIT {
             Instant now = Instant.now();
             sendWave(projector, sent, 1, now);
             projector.awaitProcessed(sent.size());
-            assertThat(ready(projector).statusCode()).isEqualTo(200);
+            assertThat(projector.ready().statusCode()).isEqualTo(200);
 
             redisServer.pause(); // SIGSTOP: connections hang, commands time out
             try {
                 sendWave(projector, sent, 2, now.plusSeconds(1));
-                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> ready(projector).statusCode() == 503);
-                assertThat(ready(projector).body()).startsWith("DEGRADED: redis unreachable since ");
-                assertThat(metric(projector, "cachep.redis.up")).isZero();
+                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> projector.ready().statusCode() == 503);
+                assertThat(projector.ready().body()).startsWith("DEGRADED: redis unreachable since ");
+                assertThat(projector.gauge("cachep.redis.up")).isZero();
                 assertThat(projector.processed()).as("nothing of the second wave is counted as done").isLessThan(sent.size());
             } finally {
                 redisServer.resume();
             }
             projector.awaitProcessed(sent.size());
-            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> ready(projector).statusCode() == 200);
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> projector.ready().statusCode() == 200);
 
             sendWave(projector, sent, 3, now.plusSeconds(2));
             redisServer.kill(); // kill -9 while the third wave is on its way
@@ -71,7 +62,7 @@ class RedisOutageIT {
 
             try (StatefulRedisConnection<String, String> redis = client.connect()) {
                 assertThat(RedisSnapshots.read(redis.sync(), new RuleEngine(projector.rules).layout()))
-                        .isEqualTo(model(projector, sent));
+                        .isEqualTo(projector.model(sent));
             }
         }
     }
@@ -87,22 +78,5 @@ class RedisOutageIT {
             projector.send("s-" + i, event);
             sent.add(event);
         }
-    }
-
-    private static Map<String, EntrySnapshot> model(ProjectorHarness projector, List<byte[]> sent) {
-        CloudEventJsonParser parser = new CloudEventJsonParser();
-        List<LoggedEvent> log = new ArrayList<>();
-        sent.forEach(value -> log.add(new LoggedEvent(projector.topic, parser.parse(null, value))));
-        return new ReferenceProjection(new RuleEngine(projector.rules)).project(log, Instant.now().toEpochMilli());
-    }
-
-    private static HttpResponse<String> ready(ProjectorHarness projector) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + projector.app.httpPort() + "/ready")).timeout(Duration.ofSeconds(5)).build(),
-                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    }
-
-    private static double metric(ProjectorHarness projector, String name) {
-        return projector.app.registry().get(name).gauge().value();
     }
 }
