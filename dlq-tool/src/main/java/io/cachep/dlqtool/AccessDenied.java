@@ -1,5 +1,6 @@
 package io.cachep.dlqtool;
 
+import io.cachep.errors.Causes;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.common.errors.AuthorizationException;
@@ -27,11 +28,6 @@ public final class AccessDenied {
 
     /** Whether Kafka denied an operation somewhere down {@code error}'s causes. */
     static boolean isCause(Throwable error) {
-        for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
-            if (e instanceof AuthorizationException) {
-                return true;
-            }
-        }
-        return false;
+        return Causes.of(error).stream().anyMatch(AuthorizationException.class::isInstance);
     }
 }

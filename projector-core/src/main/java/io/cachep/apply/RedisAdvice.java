@@ -1,6 +1,7 @@
 package io.cachep.apply;
 
 import io.cachep.config.ProjectorConfig;
+import io.cachep.errors.Causes;
 import java.util.Optional;
 
 /**
@@ -17,7 +18,7 @@ public final class RedisAdvice {
     }
 
     private static Optional<String> tls(Throwable failure) {
-        for (Throwable e = failure; e != null; e = e.getCause() == e ? null : e.getCause()) {
+        for (Throwable e : Causes.of(failure)) {
             String message = String.valueOf(e.getMessage());
             if (message.contains("PKIX path building failed") || message.contains("unable to find valid certification path")) {
                 return Optional.of("the Redis server's TLS certificate is not signed by an authority this client trusts: set "

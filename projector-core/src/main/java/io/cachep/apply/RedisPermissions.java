@@ -1,5 +1,6 @@
 package io.cachep.apply;
 
+import io.cachep.errors.Causes;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -109,7 +110,7 @@ public final class RedisPermissions {
 
     private static Optional<String> message(Throwable failure) {
         StringBuilder all = new StringBuilder();
-        for (Throwable e = failure; e != null; e = e.getCause() == e ? null : e.getCause()) {
+        for (Throwable e : Causes.of(failure)) {
             if (e.getMessage() != null) {
                 all.append(e.getMessage()).append('\n');
             }

@@ -1,5 +1,6 @@
 package io.cachep.projector;
 
+import io.cachep.errors.Causes;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -25,7 +26,7 @@ final class KafkaAccessDenied {
 
     /** The line to stop with when Kafka refused the login or an operation somewhere down {@code error}'s causes. */
     Optional<String> describe(Throwable error) {
-        for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
+        for (Throwable e : Causes.of(error)) {
             if (e instanceof AuthorizationException denied) {
                 return Optional.of("Kafka denied the projector's user: " + denied.getMessage() + ". It needs Read on"
                         + " topics " + topics + ", Read on group " + applicationId + " and Write on topic "

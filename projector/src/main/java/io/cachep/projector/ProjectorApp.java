@@ -84,10 +84,11 @@ public final class ProjectorApp implements AutoCloseable {
         try {
             redis = redisClient.connect();
             memoryStall = new RedisMemoryStall(registry);
-            redisHealth = new RedisHealth(redis, registry, new KeyLayout(rules.namespace()), memoryStall);
+            KeyLayout layout = new KeyLayout(rules.namespace());
+            redisHealth = new RedisHealth(redis, registry, layout, memoryStall);
             redisHealth.checkServer(config.refuseUnsafeEviction());
             // Loads the Redis library now, so a user that may not load or call it is told at startup.
-            redisApplier = new RedisApplier(redis.async(), rules.tombstoneRetention(), new KeyLayout(rules.namespace()));
+            redisApplier = new RedisApplier(redis.async(), rules.tombstoneRetention(), layout);
         } catch (RuntimeException e) {
             // Nothing else is running yet: release Lettuce's threads so an in-process caller is not left with them.
             redisClient.shutdown();

@@ -2,6 +2,7 @@ package io.cachep.projector;
 
 import io.cachep.apply.RedisAdvice;
 import io.cachep.config.InvalidConfigurationException;
+import io.cachep.errors.Causes;
 import io.cachep.config.ProjectorConfig;
 import io.cachep.config.cli.ConfigOptions;
 import io.cachep.rules.ProjectionRules;
@@ -152,7 +153,7 @@ public final class ProjectorMain implements Callable<Integer> {
     static String causes(Throwable error) {
         StringBuilder text = new StringBuilder();
         String last = null;
-        for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
+        for (Throwable e : Causes.of(error)) {
             String message = e.getMessage() == null ? null : e.getMessage().strip();
             if (message == null || message.isEmpty() || (last != null && last.contains(message))) {
                 continue;
