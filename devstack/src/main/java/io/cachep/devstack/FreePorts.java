@@ -30,6 +30,40 @@ final class FreePorts {
         }
     }
 
+    /**
+     * {@code count} ports for Redis Cluster nodes: each at most 55,535 (a node's cluster bus listens on its port +
+     * 10,000, and redis-server refuses a port whose bus port would not exist), with the bus port free too. The
+     * kernel's ephemeral ports are often above that, so these are drawn at random from 20,000 to 55,535.
+     */
+    static int[] forClusterNodes(int count) {
+        java.util.Random random = new java.util.Random();
+        java.util.Set<Integer> chosen = new java.util.LinkedHashSet<>();
+        for (int attempt = 0; chosen.size() < count && attempt < 10_000; attempt++) {
+            int port = 20_000 + random.nextInt(MAX_CLUSTER_PORT - 20_000 + 1);
+            if (!chosen.contains(port) && isFree(port) && isFree(port + CLUSTER_BUS_OFFSET)) {
+                chosen.add(port);
+            }
+        }
+        if (chosen.size() < count) {
+            throw new DevStackException("could not find " + count + " free port pairs (P, P+10000) below "
+                    + MAX_CLUSTER_PORT + " for Redis Cluster nodes");
+        }
+        return chosen.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** The highest port a Redis Cluster node may listen on: its bus port is port + 10,000. */
+    static final int MAX_CLUSTER_PORT = 55_535;
+    static final int CLUSTER_BUS_OFFSET = 10_000;
+
+    private static boolean isFree(int port) {
+        try {
+            requireFree("probe", port);
+            return true;
+        } catch (PortInUseException e) {
+            return false;
+        }
+    }
+
     static int one() {
         return pick(1)[0];
     }
