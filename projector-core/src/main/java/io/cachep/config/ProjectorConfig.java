@@ -59,6 +59,21 @@ public final class ProjectorConfig extends AbstractConfig {
     private static final String REDIS_COMMAND_TIMEOUT_MS_DOC = "How long one Redis command may take before it"
             + " counts as failed, in milliseconds.";
 
+    public static final String REDIS_CLUSTER_CONFIG = "projector.redis.cluster";
+    private static final String REDIS_CLUSTER_DOC = "true when projector.redis.uri is a Redis Cluster (or a managed"
+            + " service in cluster mode): the URI may then list several seed nodes, redis://host1:7000,host2:7000,"
+            + " and every call is routed to the primary of its keys' slot.";
+
+    public static final String REDIS_WAIT_REPLICAS_CONFIG = "projector.redis.wait.replicas";
+    private static final String REDIS_WAIT_REPLICAS_DOC = "When above 0, a batch counts as acknowledged (and its offsets"
+            + " may be committed) only once Redis's WAIT says this many replicas of its primary have it, so an"
+            + " asynchronous failover cannot lose an acknowledged write. While a shard has fewer live replicas, its"
+            + " writes wait, as a Kafka producer does under min.insync.replicas.";
+
+    public static final String REDIS_WAIT_TIMEOUT_MS_CONFIG = "projector.redis.wait.timeout.ms";
+    private static final String REDIS_WAIT_TIMEOUT_MS_DOC = "How long one WAIT may take before it counts as a transient"
+            + " failure (retried, never skipped), in milliseconds.";
+
     public static final String REDIS_TLS_CA_FILE_CONFIG = "projector.redis.tls.ca.file";
     private static final String REDIS_TLS_CA_FILE_DOC = "PEM file of the certificate authorities to trust for a"
             + " rediss:// Redis (a private CA's bundle), instead of the JVM's default trust store.";
@@ -144,6 +159,12 @@ public final class ProjectorConfig extends AbstractConfig {
                     Importance.HIGH, REDIS_PASSWORD_DOC)
             .define(REDIS_COMMAND_TIMEOUT_MS_CONFIG, Type.LONG, 2000L, Range.atLeast(1),
                     Importance.MEDIUM, REDIS_COMMAND_TIMEOUT_MS_DOC)
+            .define(REDIS_CLUSTER_CONFIG, Type.BOOLEAN, false,
+                    Importance.HIGH, REDIS_CLUSTER_DOC)
+            .define(REDIS_WAIT_REPLICAS_CONFIG, Type.INT, 0, Range.between(0, 100),
+                    Importance.MEDIUM, REDIS_WAIT_REPLICAS_DOC)
+            .define(REDIS_WAIT_TIMEOUT_MS_CONFIG, Type.LONG, 1000L, Range.atLeast(1),
+                    Importance.MEDIUM, REDIS_WAIT_TIMEOUT_MS_DOC)
             .define(REDIS_TLS_CA_FILE_CONFIG, Type.STRING, null,
                     Importance.MEDIUM, REDIS_TLS_CA_FILE_DOC)
             .define(REDIS_TLS_CERT_FILE_CONFIG, Type.STRING, null,
@@ -216,9 +237,9 @@ public final class ProjectorConfig extends AbstractConfig {
     /** The Redis endpoint, with {@value #REDIS_PASSWORD_CONFIG} taking precedence over the URI's password. */
     public RedisEndpoint redis() {
         RedisUri.Parts uri = RedisUri.parse(getString(REDIS_URI_CONFIG));
-        return new RedisEndpoint(uri.tls(), uri.host(), uri.port(), uri.database(), uri.username(),
+        return new RedisEndpoint(uri.tls(), uri.seeds(), uri.database(), uri.username(),
                 redisPasswordOverride().or(uri::password),
-                Duration.ofMillis(getLong(REDIS_COMMAND_TIMEOUT_MS_CONFIG)), redisTls());
+                Duration.ofMillis(getLong(REDIS_COMMAND_TIMEOUT_MS_CONFIG)), redisTls(), getBoolean(REDIS_CLUSTER_CONFIG));
     }
 
     private RedisTls redisTls() {
@@ -228,6 +249,15 @@ public final class ProjectorConfig extends AbstractConfig {
 
     private Optional<Path> file(String key) {
         return Optional.ofNullable(getString(key)).map(String::trim).filter(s -> !s.isEmpty()).map(Path::of);
+    }
+
+    /** Replicas a batch must reach before it counts as acknowledged; 0: the primary's answer is enough. */
+    public int redisWaitReplicas() {
+        return getInt(REDIS_WAIT_REPLICAS_CONFIG);
+    }
+
+    public Duration redisWaitTimeout() {
+        return Duration.ofMillis(getLong(REDIS_WAIT_TIMEOUT_MS_CONFIG));
     }
 
     public Path rulesFile() {

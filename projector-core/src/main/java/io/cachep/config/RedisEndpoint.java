@@ -1,6 +1,8 @@
 package io.cachep.config;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -9,29 +11,41 @@ import java.util.Optional;
  * {@code nopass}); the loader refuses a user-only URI unless a password is configured or written as {@code user:@}. {@link #toString()} and {@link #redactedUri()} never show the password, so the
  * record is safe to log; only {@link #password()} hands it out.
  */
-public record RedisEndpoint(boolean tls, String host, int port, int database, Optional<String> username,
-                            Optional<String> password, Duration commandTimeout, RedisTls tlsSettings) {
+public record RedisEndpoint(boolean tls, List<Seed> seeds, int database, Optional<String> username,
+                            Optional<String> password, Duration commandTimeout, RedisTls tlsSettings, boolean cluster) {
 
     public RedisEndpoint {
-        Objects.requireNonNull(host, "host");
+        seeds = List.copyOf(seeds);
+        if (seeds.isEmpty()) {
+            throw new IllegalArgumentException("at least one host");
+        }
         Objects.requireNonNull(username, "username");
         Objects.requireNonNull(password, "password");
         Objects.requireNonNull(commandTimeout, "commandTimeout");
         Objects.requireNonNull(tlsSettings, "tlsSettings");
     }
 
+    /** The first host (for a single server, the only one; for a cluster, the first seed). */
+    public String host() {
+        return seeds.get(0).host();
+    }
+
+    public int port() {
+        return seeds.get(0).port();
+    }
+
     /** The URI with the password replaced by [hidden], e.g. {@code redis://user:[hidden]@host:6379/0}. */
     public String redactedUri() {
-        return format(tls, host, port, database, username, password.isPresent());
+        return format(tls, seeds, database, username, password.isPresent());
     }
 
     @Override
     public String toString() {
-        return "RedisEndpoint[" + redactedUri() + ", commandTimeout=" + commandTimeout
+        return "RedisEndpoint[" + redactedUri() + (cluster ? ", cluster" : "") + ", commandTimeout=" + commandTimeout
                 + (tls ? ", " + tlsSettings : "") + "]";
     }
 
-    static String format(boolean tls, String host, int port, int database, Optional<String> username,
+    static String format(boolean tls, List<Seed> seeds, int database, Optional<String> username,
                          boolean hasPassword) {
         StringBuilder uri = new StringBuilder(tls ? "rediss://" : "redis://");
         if (username.isPresent() || hasPassword) {
@@ -41,7 +55,7 @@ public record RedisEndpoint(boolean tls, String host, int port, int database, Op
             }
             uri.append('@');
         }
-        uri.append(host.indexOf(':') >= 0 ? "[" + host + "]" : host);
-        return uri.append(':').append(port).append('/').append(database).toString();
+        uri.append(seeds.stream().map(Seed::toString).collect(Collectors.joining(",")));
+        return uri.append('/').append(database).toString();
     }
 }

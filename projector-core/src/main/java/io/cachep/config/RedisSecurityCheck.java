@@ -11,9 +11,10 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * The checks on Redis credentials and TLS that need several keys at once: a user named without a password, TLS
- * options on a plain redis:// URI, a certificate without its key, and every PEM file read and understood, so that a
- * bad deployment stops at startup with the whole list rather than at the first TLS handshake.
+ * The checks on the Redis endpoint that need several keys at once: a seed list without cluster mode, a database
+ * other than 0 on a cluster, a user named without a password, TLS options on a plain redis:// URI, a certificate
+ * without its key, and every PEM file read and understood, so that a bad deployment stops at startup with the whole
+ * list rather than at the first connection or TLS handshake.
  */
 final class RedisSecurityCheck {
     private final Function<String, String> where;
@@ -33,6 +34,17 @@ final class RedisSecurityCheck {
         }
         RedisUri.Parts uri = RedisUri.parse(String.valueOf(originals.getOrDefault(ProjectorConfig.REDIS_URI_CONFIG,
                 ProjectorConfig.DEFINITION.defaultValues().get(ProjectorConfig.REDIS_URI_CONFIG))));
+        boolean cluster = Boolean.parseBoolean(String.valueOf(originals.getOrDefault(
+                ProjectorConfig.REDIS_CLUSTER_CONFIG, "false")).trim());
+        if (uri.seeds().size() > 1 && !cluster) {
+            problems.add(where.apply(ProjectorConfig.REDIS_URI_CONFIG) + " lists " + uri.seeds().size() + " hosts, a"
+                    + " seed list, which only a Redis Cluster takes: set " + ProjectorConfig.REDIS_CLUSTER_CONFIG
+                    + "=true (" + EnvironmentNames.forKey(ProjectorConfig.REDIS_CLUSTER_CONFIG) + "), or give one host");
+        }
+        if (cluster && uri.database() != 0) {
+            problems.add(where.apply(ProjectorConfig.REDIS_URI_CONFIG) + " names database " + uri.database()
+                    + ", but a Redis Cluster has only database 0: drop the /" + uri.database());
+        }
         boolean passwordConfigured = Optional.ofNullable(originals.get(ProjectorConfig.REDIS_PASSWORD_CONFIG))
                 .map(String::valueOf).filter(p -> !p.isEmpty()).isPresent();
         if (uri.userOnly() && !passwordConfigured) {

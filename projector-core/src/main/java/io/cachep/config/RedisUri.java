@@ -28,11 +28,20 @@ final class RedisUri {
      *
      * @param userOnly the user info was {@code user@}, without a ':' (so the password must come from elsewhere)
      */
-    record Parts(boolean tls, String host, int port, int database, Optional<String> username,
+    record Parts(boolean tls, List<Seed> seeds, int database, Optional<String> username,
                  Optional<String> password, boolean userOnly) {
 
+        /** The first (for a single server, the only) host. */
+        String host() {
+            return seeds.get(0).host();
+        }
+
+        int port() {
+            return seeds.get(0).port();
+        }
+
         String redacted() {
-            return RedisEndpoint.format(tls, host, port, database, username, password.isPresent());
+            return RedisEndpoint.format(tls, seeds, database, username, password.isPresent());
         }
 
         @Override
@@ -83,6 +92,50 @@ final class RedisUri {
         String authority = slash < 0 ? hostAndPath : hostAndPath.substring(0, slash);
         String path = slash < 0 ? "" : hostAndPath.substring(slash + 1);
 
+        List<Seed> seeds = new ArrayList<>();
+        for (String seed : authority.split(",", -1)) {
+            parseHostAndPort(seed.trim(), problems).ifPresent(seeds::add);
+        }
+
+        int database = 0;
+        if (!path.isEmpty()) {
+            if (!DIGITS.matcher(path).matches()) {
+                problems.add("database after '/' must be a number from 0 up, not '" + path + "'");
+            } else {
+                database = Integer.parseInt(path);
+            }
+        }
+
+        Optional<String> username = Optional.empty();
+        Optional<String> password = Optional.empty();
+        boolean userOnly = false;
+        if (userInfo != null) {
+            int colon = userInfo.indexOf(':');
+            if (colon < 0) {
+                // redis://cachep@host names the user; its password comes from projector.redis.password. Lettuce
+                // would read the same text as a password, so the loader refuses it when no password is configured
+                // (a password mistaken for a user name would otherwise be sent and shown as one).
+                userOnly = true;
+                try {
+                    username = Optional.of(decode(userInfo)).filter(s -> !s.isEmpty());
+                } catch (IllegalArgumentException e) {
+                    problems.add("user info has a broken %-escape (write %25 for a literal %)");
+                }
+            } else {
+                try {
+                    username = Optional.of(decode(userInfo.substring(0, colon))).filter(s -> !s.isEmpty());
+                    password = Optional.of(decode(userInfo.substring(colon + 1))).filter(s -> !s.isEmpty());
+                } catch (IllegalArgumentException e) {
+                    problems.add("user info has a broken %-escape (write %25 for a literal %)");
+                }
+            }
+        }
+        return problems.isEmpty() ? new Parts(tls, seeds, database, username, password, userOnly) : null;
+    }
+
+    /** One {@code host[:port]} of the authority (an IPv6 host in brackets); a seed list has several. */
+    private static Optional<Seed> parseHostAndPort(String authority, List<String> problems) {
+        int before = problems.size();
         String host;
         String portText = null;
         if (authority.startsWith("[")) {
@@ -123,41 +176,7 @@ final class RedisUri {
                 }
             }
         }
-
-        int database = 0;
-        if (!path.isEmpty()) {
-            if (!DIGITS.matcher(path).matches()) {
-                problems.add("database after '/' must be a number from 0 up, not '" + path + "'");
-            } else {
-                database = Integer.parseInt(path);
-            }
-        }
-
-        Optional<String> username = Optional.empty();
-        Optional<String> password = Optional.empty();
-        boolean userOnly = false;
-        if (userInfo != null) {
-            int colon = userInfo.indexOf(':');
-            if (colon < 0) {
-                // redis://cachep@host names the user; its password comes from projector.redis.password. Lettuce
-                // would read the same text as a password, so the loader refuses it when no password is configured
-                // (a password mistaken for a user name would otherwise be sent and shown as one).
-                userOnly = true;
-                try {
-                    username = Optional.of(decode(userInfo)).filter(s -> !s.isEmpty());
-                } catch (IllegalArgumentException e) {
-                    problems.add("user info has a broken %-escape (write %25 for a literal %)");
-                }
-            } else {
-                try {
-                    username = Optional.of(decode(userInfo.substring(0, colon))).filter(s -> !s.isEmpty());
-                    password = Optional.of(decode(userInfo.substring(colon + 1))).filter(s -> !s.isEmpty());
-                } catch (IllegalArgumentException e) {
-                    problems.add("user info has a broken %-escape (write %25 for a literal %)");
-                }
-            }
-        }
-        return problems.isEmpty() ? new Parts(tls, host, port, database, username, password, userOnly) : null;
+        return problems.size() == before ? Optional.of(new Seed(host, port)) : Optional.empty();
     }
 
     private static int firstOf(String text, char a, char b) {

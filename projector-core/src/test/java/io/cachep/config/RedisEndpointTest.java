@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 import org.apache.kafka.common.config.ConfigException;
@@ -15,8 +16,8 @@ class RedisEndpointTest {
 
     @Test
     void toStringAndRedactedUriNeverShowThePassword() {
-        RedisEndpoint endpoint = new RedisEndpoint(false, "cache", 6379, 0, Optional.of("app"),
-                Optional.of("s3cret"), Duration.ofSeconds(2), RedisTls.DEFAULT);
+        RedisEndpoint endpoint = new RedisEndpoint(false, List.of(new Seed("cache", 6379)), 0, Optional.of("app"),
+                Optional.of("s3cret"), Duration.ofSeconds(2), RedisTls.DEFAULT, false);
 
         assertThat(endpoint.redactedUri()).isEqualTo("redis://app:[hidden]@cache:6379/0");
         assertThat(endpoint.toString()).doesNotContain("s3cret").contains("redis://app:[hidden]@cache:6379/0");
@@ -40,6 +41,22 @@ class RedisEndpointTest {
         assertThat(parts.username()).contains("cachep");
         assertThat(parts.password()).isEmpty();
         assertThat(RedisUri.parse("redis://cachep:@cache").userOnly()).isFalse();
+    }
+
+    @Test
+    void aSeedListNamesEveryNodeAndKeepsTheCredentialsHidden() {
+        RedisUri.Parts parts = RedisUri.parse("rediss://app:s3cret@10.0.0.1:7000, 10.0.0.2:7001,[::1]:7002");
+
+        assertThat(parts.seeds()).containsExactly(new Seed("10.0.0.1", 7000), new Seed("10.0.0.2", 7001),
+                new Seed("::1", 7002));
+        assertThat(parts.redacted()).isEqualTo("rediss://app:[hidden]@10.0.0.1:7000,10.0.0.2:7001,[::1]:7002/0");
+    }
+
+    @Test
+    void aBrokenSeedIsNamedWithTheOthers() {
+        assertThatThrownBy(() -> RedisUri.parse("redis://a:7000,,b:port"))
+                .hasMessageContaining("host is missing")
+                .hasMessageContaining("port must be a number from 1 to 65535, not 'port'");
     }
 
     @Test

@@ -126,6 +126,32 @@ class RedisSecurityCheckTest {
                         .contains("without projector.redis.tls.key.file (PROJECTOR_REDIS_TLS_KEY_FILE)"));
     }
 
+    @Test
+    void aClusterTakesASeedListAndTheWaitSettings() {
+        env.put("PROJECTOR_REDIS_URI", "redis://10.0.0.1:7000,10.0.0.2:7000,10.0.0.3:7000");
+        env.put("PROJECTOR_REDIS_CLUSTER", "true");
+        env.put("PROJECTOR_REDIS_WAIT_REPLICAS", "1");
+        env.put("PROJECTOR_REDIS_WAIT_TIMEOUT_MS", "500");
+
+        ProjectorConfig config = load();
+
+        assertThat(config.redis().cluster()).isTrue();
+        assertThat(config.redis().seeds()).extracting(Seed::port).containsExactly(7000, 7000, 7000);
+        assertThat(config.redisWaitReplicas()).isEqualTo(1);
+        assertThat(config.redisWaitTimeout()).isEqualTo(java.time.Duration.ofMillis(500));
+    }
+
+    @Test
+    void aSeedListWithoutClusterModeAndADatabaseOnAClusterAreRefused() {
+        env.put("PROJECTOR_REDIS_URI", "redis://10.0.0.1:7000,10.0.0.2:7000");
+        assertThat(problems()).singleElement().satisfies(p -> assertThat(p).contains("lists 2 hosts, a seed list")
+                .contains("projector.redis.cluster=true (PROJECTOR_REDIS_CLUSTER)"));
+
+        env.put("PROJECTOR_REDIS_URI", "redis://10.0.0.1:7000/3");
+        env.put("PROJECTOR_REDIS_CLUSTER", "true");
+        assertThat(problems()).singleElement().satisfies(p -> assertThat(p).contains("has only database 0"));
+    }
+
     private ProjectorConfig load() {
         return new ConfigLoader(env).load(Optional.empty(), Map.of());
     }
