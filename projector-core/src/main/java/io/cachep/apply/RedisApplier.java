@@ -6,7 +6,7 @@ import io.cachep.rules.Mutation;
 import io.cachep.rules.TagKey;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,7 +38,7 @@ public final class RedisApplier implements FencedApply {
     /** An event as one element of a batch. */
     public record Event(EventStamp stamp, List<Mutation.EntryMutation> mutations) {}
 
-    public RedisApplier(RedisAsyncCommands<String, String> redis, Duration tombstoneRetention, KeyLayout layout) {
+    public RedisApplier(RedisClusterAsyncCommands<String, String> redis, Duration tombstoneRetention, KeyLayout layout) {
         this(new RedisLibrary(redis), tombstoneRetention, layout);
     }
 

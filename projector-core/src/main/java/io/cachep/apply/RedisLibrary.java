@@ -2,7 +2,7 @@ package io.cachep.apply;
 
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.BooleanOutput;
 import io.lettuce.core.output.CommandOutput;
@@ -71,7 +71,7 @@ public final class RedisLibrary {
         }
     }
 
-    private final RedisAsyncCommands<String, String> redis;
+    private final RedisClusterAsyncCommands<String, String> redis;
 
     /**
      * Loads the library now if Redis answers; otherwise the first call that needs it does.
@@ -79,7 +79,7 @@ public final class RedisLibrary {
      * @throws RedisCommandExecutionException when the Redis user may not load it (NOPERM): a missing grant is said
      *                                        at startup, not at the first event
      */
-    public RedisLibrary(RedisAsyncCommands<String, String> redis) {
+    public RedisLibrary(RedisClusterAsyncCommands<String, String> redis) {
         this.redis = redis;
         try {
             load().get(10, TimeUnit.SECONDS);

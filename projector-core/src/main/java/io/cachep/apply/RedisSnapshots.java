@@ -6,7 +6,7 @@ import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScoredValue;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -18,7 +18,7 @@ public final class RedisSnapshots {
 
     private RedisSnapshots() {}
 
-    public static Map<String, EntrySnapshot> read(RedisCommands<String, String> redis, KeyLayout layout) {
+    public static Map<String, EntrySnapshot> read(RedisClusterCommands<String, String> redis, KeyLayout layout) {
         Map<String, EntrySnapshot> entries = new TreeMap<>();
         ScanCursor cursor = ScanCursor.INITIAL;
         do {
@@ -37,7 +37,7 @@ public final class RedisSnapshots {
     }
 
     /** One entry, or null when the key is gone (expired between SCAN and read) or of a type cachep never writes. */
-    static EntrySnapshot read(RedisCommands<String, String> redis, String key) {
+    static EntrySnapshot read(RedisClusterCommands<String, String> redis, String key) {
         String type = redis.type(key);
         Object value = switch (type) {
             case "hash" -> new HashMap<>(redis.hgetall(key));

@@ -6,7 +6,7 @@ import io.cachep.rules.Mutation;
 import io.cachep.rules.TagKey;
 import io.lettuce.core.ScoredValue;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,14 +31,14 @@ public final class ShadowPromoter {
     static final String PROMOTED_FIELD = "~promoted";
     private static final String RULE = "rebuild";
 
-    private final RedisAsyncCommands<String, String> redis;
+    private final RedisClusterAsyncCommands<String, String> redis;
     private final Duration tombstoneRetention;
     private final KeyLayout live;
     private final KeyLayout shadow;
     private final RedisLibrary library;
     private final RedisApplier liveApplier;
 
-    public ShadowPromoter(RedisAsyncCommands<String, String> redis, Duration tombstoneRetention, KeyLayout live) {
+    public ShadowPromoter(RedisClusterAsyncCommands<String, String> redis, Duration tombstoneRetention, KeyLayout live) {
         this.redis = redis;
         this.tombstoneRetention = tombstoneRetention;
         this.live = live;

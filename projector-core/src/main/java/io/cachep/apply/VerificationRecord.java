@@ -2,7 +2,7 @@ package io.cachep.apply;
 
 import io.cachep.rules.KeyLayout;
 import io.cachep.rules.reference.Divergence;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +22,7 @@ public final class VerificationRecord {
         return layout.namespace() + ":" + SEGMENT;
     }
 
-    public static void write(RedisCommands<String, String> redis, KeyLayout layout, int entries, List<Divergence> divergences) {
+    public static void write(RedisClusterCommands<String, String> redis, KeyLayout layout, int entries, List<Divergence> divergences) {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("at", Instant.now().toString());
         fields.put("entries", Integer.toString(entries));
@@ -34,7 +34,7 @@ public final class VerificationRecord {
     }
 
     /** The number of divergent entries the last verify found, if one ran. */
-    public static OptionalLong divergent(RedisCommands<String, String> redis, KeyLayout layout) {
+    public static OptionalLong divergent(RedisClusterCommands<String, String> redis, KeyLayout layout) {
         String value = redis.hget(key(layout), "divergent");
         return value == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(value));
     }

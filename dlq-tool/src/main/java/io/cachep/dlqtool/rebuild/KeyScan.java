@@ -3,7 +3,7 @@ package io.cachep.dlqtool.rebuild;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
@@ -19,7 +19,7 @@ final class KeyScan {
      * Hands {@code each} the keys matching {@code pattern} from {@code cursor} on, in batches of about {@code size}
      * keys (fewer at the end), with the cursor to resume from after that batch ({@code "0"} once the scan is done).
      */
-    static void batches(RedisCommands<String, String> redis, String pattern, String cursor, int size,
+    static void batches(RedisClusterCommands<String, String> redis, String pattern, String cursor, int size,
                         BiConsumer<List<String>, String> each) {
         ScanArgs args = ScanArgs.Builder.matches(pattern).limit(size);
         ScanCursor at = ScanCursor.of(cursor);
@@ -40,7 +40,7 @@ final class KeyScan {
     }
 
     /** How many keys match (a progress bar's total). */
-    static long count(RedisCommands<String, String> redis, String pattern) {
+    static long count(RedisClusterCommands<String, String> redis, String pattern) {
         long[] count = {0};
         batches(redis, pattern, "0", 1000, (keys, next) -> count[0] += keys.size());
         return count[0];

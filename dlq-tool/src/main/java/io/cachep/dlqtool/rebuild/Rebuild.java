@@ -3,7 +3,7 @@ package io.cachep.dlqtool.rebuild;
 import io.cachep.dlqtool.Progress;
 import io.cachep.dlqtool.rebuild.RebuildCheckpoint.Phase;
 import io.cachep.rules.KeyLayout;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.Optional;
@@ -21,14 +21,14 @@ public final class Rebuild {
     private final ShadowPromotion promotion;
     private final RebuildCheckpoint checkpoint;
     private final RebuildLease lease;
-    private final RedisCommands<String, String> redis;
+    private final RedisClusterCommands<String, String> redis;
     private final KeyLayout shadow;
     private final PrintWriter err;
     private final Runnable afterCheckpoint;
 
     /** @param afterCheckpoint runs after each saved checkpoint (tests interrupt a run there) */
     public Rebuild(ShadowBuild build, ShadowPromotion promotion, RebuildCheckpoint checkpoint, RebuildLease lease,
-                   RedisCommands<String, String> redis, KeyLayout shadow, PrintWriter err, Runnable afterCheckpoint) {
+                   RedisClusterCommands<String, String> redis, KeyLayout shadow, PrintWriter err, Runnable afterCheckpoint) {
         this.build = build;
         this.promotion = promotion;
         this.checkpoint = checkpoint;
@@ -43,7 +43,7 @@ public final class Rebuild {
      * The checkpoint to run from: the interrupted rebuild's when there is one built with the same rules file (and no
      * {@code restart}); otherwise a fresh one, after removing whatever shadow is left (a build must start empty).
      */
-    public static RebuildCheckpoint resumeOrStart(RedisCommands<String, String> redis, KeyLayout shadow, String rulesDigest,
+    public static RebuildCheckpoint resumeOrStart(RedisClusterCommands<String, String> redis, KeyLayout shadow, String rulesDigest,
                                                   boolean restart, PrintWriter err) {
         Optional<RebuildCheckpoint> interrupted = RebuildCheckpoint.load(redis, shadow);
         if (interrupted.isPresent() && !restart && interrupted.get().rulesDigest().equals(rulesDigest)) {

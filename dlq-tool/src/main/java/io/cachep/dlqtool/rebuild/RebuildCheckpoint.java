@@ -1,7 +1,7 @@
 package io.cachep.dlqtool.rebuild;
 
 import io.cachep.rules.KeyLayout;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,7 +62,7 @@ public final class RebuildCheckpoint {
     }
 
     /** The checkpoint of an interrupted rebuild of this namespace, if there is one. */
-    public static Optional<RebuildCheckpoint> load(RedisCommands<String, String> redis, KeyLayout shadow) {
+    public static Optional<RebuildCheckpoint> load(RedisClusterCommands<String, String> redis, KeyLayout shadow) {
         Map<String, String> fields = redis.hgetall(key(shadow));
         if (fields.isEmpty() || fields.get("phase") == null) {
             return Optional.empty();
@@ -80,7 +80,7 @@ public final class RebuildCheckpoint {
                 RebuildCounts.fromMap(fields, COUNT)));
     }
 
-    public void save(RedisCommands<String, String> redis) {
+    public void save(RedisClusterCommands<String, String> redis) {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("rules", rulesDigest);
         fields.put("started", started.toString());
@@ -91,7 +91,7 @@ public final class RebuildCheckpoint {
         redis.hset(key, fields);
     }
 
-    public void delete(RedisCommands<String, String> redis) {
+    public void delete(RedisClusterCommands<String, String> redis) {
         redis.del(key);
     }
 

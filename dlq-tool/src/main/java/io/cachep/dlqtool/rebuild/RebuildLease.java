@@ -2,7 +2,7 @@ package io.cachep.dlqtool.rebuild;
 
 import io.cachep.rules.KeyLayout;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -14,11 +14,11 @@ import java.util.UUID;
 public final class RebuildLease implements AutoCloseable {
     public static final Duration TTL = Duration.ofSeconds(60);
 
-    private final RedisCommands<String, String> redis;
+    private final RedisClusterCommands<String, String> redis;
     private final String key;
     private final String owner = UUID.randomUUID().toString();
 
-    private RebuildLease(RedisCommands<String, String> redis, String key) {
+    private RebuildLease(RedisClusterCommands<String, String> redis, String key) {
         this.redis = redis;
         this.key = key;
     }
@@ -28,7 +28,7 @@ public final class RebuildLease implements AutoCloseable {
     }
 
     /** The lease, or a failure naming how long another run holds it. */
-    public static RebuildLease acquire(RedisCommands<String, String> redis, KeyLayout shadow) {
+    public static RebuildLease acquire(RedisClusterCommands<String, String> redis, KeyLayout shadow) {
         RebuildLease lease = new RebuildLease(redis, key(shadow));
         if (redis.set(lease.key, lease.owner, SetArgs.Builder.nx().px(TTL.toMillis())) == null) {
             throw new RebuildRefusedException("another rebuild of this namespace is running (or was killed less than "

@@ -1,7 +1,7 @@
 package io.cachep.dlqtool.rebuild;
 
 import io.cachep.rules.KeyLayout;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BiConsumer;
@@ -13,7 +13,7 @@ final class ShadowNamespace {
     private ShadowNamespace() {}
 
     /** Unlinks every key of the shadow from {@code cursor} on but {@code keep}; {@code afterBatch} as a scan's. */
-    static void remove(RedisCommands<String, String> redis, KeyLayout shadow, Set<String> keep, String cursor,
+    static void remove(RedisClusterCommands<String, String> redis, KeyLayout shadow, Set<String> keep, String cursor,
                        BiConsumer<Integer, String> afterBatch) {
         KeyScan.batches(redis, shadow.scanPattern(), cursor, BATCH, (keys, next) -> {
             List<String> gone = keys.stream().filter(key -> !keep.contains(key)).toList();

@@ -5,7 +5,7 @@ import io.cachep.apply.ShadowPromoter;
 import io.cachep.dlqtool.rebuild.RebuildCounts.Count;
 import io.cachep.rules.KeyLayout;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -68,7 +68,7 @@ public final class ShadowPromotion {
 
     /** Pass 2 from {@code cursor}; {@code afterBatch} as for {@link #shadowEntries}. */
     public void liveEntries(String cursor, BiConsumer<Integer, String> afterBatch) {
-        RedisCommands<String, String> sync = redis.sync();
+        RedisClusterCommands<String, String> sync = redis.sync();
         KeyScan.batches(sync, live.scanPattern(), cursor, BATCH, (keys, next) -> {
             // An entry is visited through its fence; a data key only when it has none (written by hand, or damaged).
             Map<String, CompletableFuture<Boolean>> skip = new LinkedHashMap<>();

@@ -1,0 +1,94 @@
+package io.cachep.apply;
+
+import io.cachep.config.RedisEndpoint;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.resource.ClientResources;
+import java.util.List;
+
+/**
+ * The Redis that cachep talks to, a single server or a Redis Cluster, behind the command interfaces both share
+ * ({@link RedisClusterAsyncCommands}, {@link RedisClusterCommands}): a call on a cluster goes to the primary of its
+ * first key's slot, so code that keeps every call within one slot works on both unchanged. What must reach every
+ * primary (loading the library, scanning the keyspace) asks {@link #primaries()}.
+ */
+public final class RedisTarget implements AutoCloseable {
+    private final RedisClient client;
+    private final StatefulRedisConnection<String, String> connection;
+    private final RedisClusterClient clusterClient;
+    private final StatefulRedisClusterConnection<String, String> clusterConnection;
+
+    private RedisTarget(RedisClient client, StatefulRedisConnection<String, String> connection,
+                        RedisClusterClient clusterClient, StatefulRedisClusterConnection<String, String> clusterConnection) {
+        this.client = client;
+        this.connection = connection;
+        this.clusterClient = clusterClient;
+        this.clusterConnection = clusterConnection;
+    }
+
+    /**
+     * Connects to the endpoint, with every option that bounds memory and time set ({@link RedisConnector}).
+     *
+     * @param resources Lettuce's shared resources (event loops, latency metrics), or null for its defaults
+     */
+    public static RedisTarget connect(RedisEndpoint endpoint, ClientResources resources) {
+        if (endpoint.cluster()) {
+            RedisClusterClient clusterClient = RedisConnector.clusterClient(endpoint, resources);
+            try {
+                return new RedisTarget(null, null, clusterClient, clusterClient.connect());
+            } catch (RuntimeException e) {
+                clusterClient.shutdown();
+                throw e;
+            }
+        }
+        RedisClient client = RedisConnector.client(endpoint, resources);
+        try {
+            return new RedisTarget(client, client.connect(), null, null);
+        } catch (RuntimeException e) {
+            client.shutdown();
+            throw e;
+        }
+    }
+
+    public boolean cluster() {
+        return clusterConnection != null;
+    }
+
+    public RedisClusterAsyncCommands<String, String> async() {
+        return cluster() ? clusterConnection.async() : connection.async();
+    }
+
+    public RedisClusterCommands<String, String> sync() {
+        return cluster() ? clusterConnection.sync() : connection.sync();
+    }
+
+    /**
+     * A connection to each primary as the client sees the cluster now (for a single server: itself). Ask again after
+     * a failover: the list is not kept up to date.
+     */
+    public List<RedisClusterAsyncCommands<String, String>> primaries() {
+        if (!cluster()) {
+            return List.of(connection.async());
+        }
+        return clusterConnection.getPartitions().stream()
+                .filter(node -> node.is(RedisClusterNode.NodeFlag.UPSTREAM))
+                .<RedisClusterAsyncCommands<String, String>>map(node -> clusterConnection.getConnection(node.getNodeId()).async())
+                .toList();
+    }
+
+    @Override
+    public void close() {
+        if (cluster()) {
+            clusterConnection.close();
+            clusterClient.shutdown();
+        } else {
+            connection.close();
+            client.shutdown();
+        }
+    }
+}
