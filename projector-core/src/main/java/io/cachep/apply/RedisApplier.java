@@ -34,6 +34,7 @@ public final class RedisApplier implements FencedApply {
     private final RedisLibrary library;
     private final Duration tombstoneRetention;
     private final KeyLayout layout;
+    private final boolean bySlot;
 
     /** An event as one element of a batch. */
     public record Event(EventStamp stamp, List<Mutation.EntryMutation> mutations) {}
@@ -42,11 +43,22 @@ public final class RedisApplier implements FencedApply {
         this(new RedisLibrary(redis), tombstoneRetention, layout);
     }
 
+    /** An applier on a single server or a Redis Cluster, its library on every primary. */
+    public RedisApplier(RedisTarget target, Duration tombstoneRetention, KeyLayout layout) {
+        this(new RedisLibrary(target), tombstoneRetention, layout, target.cluster());
+    }
+
     /** An applier calling the functions of {@code library}, which another component on the connection shares. */
     public RedisApplier(RedisLibrary library, Duration tombstoneRetention, KeyLayout layout) {
+        this(library, tombstoneRetention, layout, false);
+    }
+
+    /** @param bySlot true on a Redis Cluster: every call keeps to one slot ({@link SlotSplit}) */
+    private RedisApplier(RedisLibrary library, Duration tombstoneRetention, KeyLayout layout, boolean bySlot) {
         this.library = library;
         this.tombstoneRetention = tombstoneRetention;
         this.layout = layout;
+        this.bySlot = bySlot;
     }
 
     /** True when the event can share a batch: it has no {@code invalidate-tag}, which takes calls of its own. */
@@ -92,6 +104,10 @@ public final class RedisApplier implements FencedApply {
      * or all fail together when the call does (Redis unreachable, a timeout).
      */
     public List<CompletableFuture<List<ApplyOutcome>>> applyBatch(List<Event> events) {
+        return bySlot ? SlotSplit.apply(events, this::applyInOneCall) : applyInOneCall(events);
+    }
+
+    private List<CompletableFuture<List<ApplyOutcome>>> applyInOneCall(List<Event> events) {
         FencedApplyScript.Batch batch = new FencedApplyScript.Batch(tombstoneRetention);
         events.forEach(event -> batch.add(event.stamp(), event.mutations()));
         CompletableFuture<List<Object>> replies = runApply(batch.build());

@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * cachep's server-side code: one Redis Functions library (Redis 7.0+), and the one component that loads it, calls
@@ -72,6 +73,7 @@ public final class RedisLibrary {
     }
 
     private final RedisClusterAsyncCommands<String, String> redis;
+    private final Supplier<List<RedisClusterAsyncCommands<String, String>>> primaries;
 
     /**
      * Loads the library now if Redis answers; otherwise the first call that needs it does.
@@ -80,7 +82,22 @@ public final class RedisLibrary {
      *                                        at startup, not at the first event
      */
     public RedisLibrary(RedisClusterAsyncCommands<String, String> redis) {
+        this(redis, () -> List.of(redis));
+    }
+
+    /**
+     * A library on every primary of a Redis Cluster (or the one server of a {@link RedisTarget}): a function runs on
+     * the primary of its keys' slot, so each primary needs its own copy, and a primary promoted after a failover that
+     * lacks it gets it on the first call that finds it missing.
+     */
+    public RedisLibrary(RedisTarget target) {
+        this(target.async(), target::primaries);
+    }
+
+    private RedisLibrary(RedisClusterAsyncCommands<String, String> redis,
+                         Supplier<List<RedisClusterAsyncCommands<String, String>>> primaries) {
         this.redis = redis;
+        this.primaries = primaries;
         try {
             load().get(10, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
@@ -142,9 +159,17 @@ public final class RedisLibrary {
         return (CommandOutput<String, String, T>) output;
     }
 
-    /** Loads the library; one that is there already (the same name is the same source) counts as loaded. */
+    /**
+     * Loads the library on every primary; one that is there already (the same name is the same source) counts as
+     * loaded.
+     */
     CompletableFuture<Void> load() {
-        return redis.functionLoad(SOURCE).toCompletableFuture().<Void>thenApply(name -> null)
+        return CompletableFuture.allOf(primaries.get().stream().map(RedisLibrary::loadOn)
+                .toArray(CompletableFuture[]::new));
+    }
+
+    private static CompletableFuture<Void> loadOn(RedisClusterAsyncCommands<String, String> node) {
+        return node.functionLoad(SOURCE).toCompletableFuture().<Void>thenApply(name -> null)
                 .exceptionallyCompose(error -> {
                     Throwable cause = RedisApplier.unwrap(error);
                     if (cause instanceof RedisCommandExecutionException && String.valueOf(cause.getMessage())
