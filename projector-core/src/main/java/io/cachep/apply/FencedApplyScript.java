@@ -19,6 +19,22 @@ final class FencedApplyScript {
     record Call(String[] keys, String[] args) {}
 
     /**
+     * The index a tagged write registers in, the invalidation time its marker must be at least ('' for none), and the
+     * announcement to confirm once the call has succeeded (null for none; see {@link TagAnnouncer}).
+     */
+    record Registration(TagKey index, String floor, String announcement) {}
+
+    /**
+     * Where a tagged write registers: the tag's own index on one server ({@link #AS_IS}); on a Redis Cluster, the
+     * tag's index shard on the entry's slot, so the call keeps to one slot ({@link TagAnnouncer}).
+     */
+    interface TagPlacement {
+        Registration place(TagKey tag, EntryKey entry);
+    }
+
+    static final TagPlacement AS_IS = (tag, entry) -> new Registration(tag, "", null);
+
+    /**
      * Builds one call: several events, each with its operations, applied by the function in the order added as if each
      * had a call of its own. Each key appears once however many operations and events touch it.
      */
@@ -26,6 +42,7 @@ final class FencedApplyScript {
         private final Map<String, Integer> pairIndex = new HashMap<>();
         private final List<String> keys = new ArrayList<>();
         private final List<String> args = new ArrayList<>();
+        private final List<String> announcements = new ArrayList<>();
         private int events;
         private int opCountAt;
         private int ops;
@@ -40,11 +57,21 @@ final class FencedApplyScript {
          * The function answers one outcome per entry mutation.
          */
         Batch add(EventStamp stamp, List<Mutation.EntryMutation> mutations) {
+            return add(stamp, mutations, AS_IS);
+        }
+
+        /** As {@link #add(EventStamp, List)}, each tag registered where {@code placement} says. */
+        Batch add(EventStamp stamp, List<Mutation.EntryMutation> mutations, TagPlacement placement) {
             startEvent(stamp);
             mutations.forEach(this::add);
             for (Mutation.EntryMutation mutation : mutations) {
                 for (TagKey tag : mutation.tags()) {
-                    op("R", mutation.key()).add(Integer.toString(pair(tag.index(), tag.flushedAt())));
+                    Registration at = placement.place(tag, mutation.key());
+                    op("R", mutation.key()).add(Integer.toString(pair(at.index().index(), at.index().flushedAt())));
+                    args.add(at.floor());
+                    if (at.announcement() != null) {
+                        announcements.add(at.announcement());
+                    }
                 }
             }
             return endEvent();
@@ -57,6 +84,11 @@ final class FencedApplyScript {
                 op(Operation.INVALIDATE_TAG.opcodes().get(0), entry).add(Long.toString(flushTimeMillis));
             }
             return endEvent();
+        }
+
+        /** The announcements whose floors this call carries ({@link TagAnnouncer#confirm}). */
+        List<String> announcements() {
+            return announcements;
         }
 
         Call build() {

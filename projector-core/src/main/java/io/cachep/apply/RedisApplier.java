@@ -34,7 +34,7 @@ public final class RedisApplier implements FencedApply {
     private final RedisLibrary library;
     private final Duration tombstoneRetention;
     private final KeyLayout layout;
-    private final boolean bySlot;
+    private final TagAnnouncer announcer;
 
     /** An event as one element of a batch. */
     public record Event(EventStamp stamp, List<Mutation.EntryMutation> mutations) {}
@@ -45,20 +45,24 @@ public final class RedisApplier implements FencedApply {
 
     /** An applier on a single server or a Redis Cluster, its library on every primary. */
     public RedisApplier(RedisTarget target, Duration tombstoneRetention, KeyLayout layout) {
-        this(new RedisLibrary(target), tombstoneRetention, layout, target.cluster());
+        this(new RedisLibrary(target), tombstoneRetention, layout,
+                target.cluster() ? new TagAnnouncer(target.async(), layout, target.commandTimeout()) : null);
     }
 
     /** An applier calling the functions of {@code library}, which another component on the connection shares. */
     public RedisApplier(RedisLibrary library, Duration tombstoneRetention, KeyLayout layout) {
-        this(library, tombstoneRetention, layout, false);
+        this(library, tombstoneRetention, layout, null);
     }
 
-    /** @param bySlot true on a Redis Cluster: every call keeps to one slot ({@link SlotSplit}) */
-    private RedisApplier(RedisLibrary library, Duration tombstoneRetention, KeyLayout layout, boolean bySlot) {
+    /**
+     * @param announcer on a Redis Cluster, where tagged writes register (every call then keeps to one slot:
+     *                  {@link SlotSplit}); null on one server
+     */
+    private RedisApplier(RedisLibrary library, Duration tombstoneRetention, KeyLayout layout, TagAnnouncer announcer) {
         this.library = library;
         this.tombstoneRetention = tombstoneRetention;
         this.layout = layout;
-        this.bySlot = bySlot;
+        this.announcer = announcer;
     }
 
     /** True when the event can share a batch: it has no {@code invalidate-tag}, which takes calls of its own. */
@@ -104,13 +108,18 @@ public final class RedisApplier implements FencedApply {
      * or all fail together when the call does (Redis unreachable, a timeout).
      */
     public List<CompletableFuture<List<ApplyOutcome>>> applyBatch(List<Event> events) {
-        return bySlot ? SlotSplit.apply(events, this::applyInOneCall) : applyInOneCall(events);
+        return announcer != null ? SlotSplit.apply(events, this::applyInOneCall) : applyInOneCall(events);
     }
 
     private List<CompletableFuture<List<ApplyOutcome>>> applyInOneCall(List<Event> events) {
         FencedApplyScript.Batch batch = new FencedApplyScript.Batch(tombstoneRetention);
-        events.forEach(event -> batch.add(event.stamp(), event.mutations()));
+        FencedApplyScript.TagPlacement placement = announcer == null ? FencedApplyScript.AS_IS : announcer;
+        events.forEach(event -> batch.add(event.stamp(), event.mutations(), placement));
         CompletableFuture<List<Object>> replies = runApply(batch.build());
+        if (announcer != null && !batch.announcements().isEmpty()) {
+            List<String> announcements = batch.announcements();
+            replies.thenRun(() -> announcer.confirm(announcements));
+        }
         List<CompletableFuture<List<ApplyOutcome>>> results = new ArrayList<>(events.size());
         for (int e = 0; e < events.size(); e++) {
             int index = e;
@@ -140,10 +149,33 @@ public final class RedisApplier implements FencedApply {
      * index had lost its registration (the damage rebuild repairs) and the projector's own invalidation missed it.
      */
     private CompletableFuture<ApplyOutcome> invalidateTag(EventStamp stamp, TagKey tag) {
+        CompletableFuture<Boolean> advanced = invalidateIndex(stamp, tag);
+        if (announcer == null) {
+            return advanced.thenApply(RedisApplier::outcome);
+        }
+        // On a cluster the tag's own index holds no registrations, only the global marker just advanced; the
+        // registrations are in the shards of the slots the registry lists, each invalidated the same way.
+        return advanced.thenCompose(moved -> library.<List<Object>>call(RedisLibrary.Function.TAG_INDEX,
+                        ScriptOutputType.MULTI, new String[] {layout.tagSlots(tag)}, "S", "0")
+                .thenCompose(slots -> {
+                    List<CompletableFuture<Boolean>> shards = new ArrayList<>();
+                    slots.forEach(slot -> shards.add(invalidateIndex(stamp,
+                            layout.tagShard(tag, Integer.parseInt(String.valueOf(slot))))));
+                    return CompletableFuture.allOf(shards.toArray(CompletableFuture[]::new));
+                })
+                .thenApply(done -> outcome(moved)));
+    }
+
+    private static ApplyOutcome outcome(boolean advanced) {
+        return advanced ? ApplyOutcome.APPLIED : ApplyOutcome.DUPLICATE;
+    }
+
+    /** One index (the tag's, or on a cluster one shard of it): advance its marker, drop its entries, forget them. */
+    private CompletableFuture<Boolean> invalidateIndex(EventStamp stamp, TagKey tag) {
         long time = stamp.timeMillis();
-        ApplyOutcome[] outcome = new ApplyOutcome[1];
+        boolean[] advanced = new boolean[1];
         return runTagList(tag, "F", time).thenCompose(reply -> {
-            outcome[0] = "1".equals(String.valueOf(reply.get(0))) ? ApplyOutcome.APPLIED : ApplyOutcome.DUPLICATE;
+            advanced[0] = "1".equals(String.valueOf(reply.get(0)));
             Map<String, List<EntryKey>> byHashTag = new LinkedHashMap<>();
             for (Object dataKey : reply.subList(1, reply.size())) {
                 EntryKey entry = layout.entryOfDataKey(String.valueOf(dataKey));
@@ -154,7 +186,7 @@ public final class RedisApplier implements FencedApply {
                     .flush(stamp, entries, time).build()).thenAccept(replies -> outcomesOf(replies.get(0)))));
             return all(flushes);
         }).thenCompose(done -> layout.isShadow() ? CompletableFuture.completedFuture(null) : runTagValue(tag, "C", time))
-                .thenApply(done -> outcome[0]);
+                .thenApply(done -> advanced[0]);
     }
 
     private CompletableFuture<List<Object>> runApply(FencedApplyScript.Call call) {

@@ -9,6 +9,7 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.resource.ClientResources;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -22,9 +23,12 @@ public final class RedisTarget implements AutoCloseable {
     private final StatefulRedisConnection<String, String> connection;
     private final RedisClusterClient clusterClient;
     private final StatefulRedisClusterConnection<String, String> clusterConnection;
+    private final Duration commandTimeout;
 
     private RedisTarget(RedisClient client, StatefulRedisConnection<String, String> connection,
-                        RedisClusterClient clusterClient, StatefulRedisClusterConnection<String, String> clusterConnection) {
+                        RedisClusterClient clusterClient, StatefulRedisClusterConnection<String, String> clusterConnection,
+                        Duration commandTimeout) {
+        this.commandTimeout = commandTimeout;
         this.client = client;
         this.connection = connection;
         this.clusterClient = clusterClient;
@@ -40,7 +44,7 @@ public final class RedisTarget implements AutoCloseable {
         if (endpoint.cluster()) {
             RedisClusterClient clusterClient = RedisConnector.clusterClient(endpoint, resources);
             try {
-                return new RedisTarget(null, null, clusterClient, clusterClient.connect());
+                return new RedisTarget(null, null, clusterClient, clusterClient.connect(), endpoint.commandTimeout());
             } catch (RuntimeException e) {
                 clusterClient.shutdown();
                 throw e;
@@ -48,11 +52,16 @@ public final class RedisTarget implements AutoCloseable {
         }
         RedisClient client = RedisConnector.client(endpoint, resources);
         try {
-            return new RedisTarget(client, client.connect(), null, null);
+            return new RedisTarget(client, client.connect(), null, null, endpoint.commandTimeout());
         } catch (RuntimeException e) {
             client.shutdown();
             throw e;
         }
+    }
+
+    /** How long one command may take (projector.redis.command.timeout.ms). */
+    public Duration commandTimeout() {
+        return commandTimeout;
     }
 
     public boolean cluster() {

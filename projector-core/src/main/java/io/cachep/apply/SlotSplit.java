@@ -16,8 +16,8 @@ import java.util.function.Function;
  * own entries, so a retry after a partial failure re-applies what was missed and finds the rest a duplicate. The
  * event's outcomes are its parts' outcomes in its mutations' order; it fails if any part fails.
  *
- * <p>Not yet: tag registrations (the tag index lives in the tag's slot, not the entry's); see docs/architecture.md,
- * "Redis Cluster", for the per-slot tag index that will carry them.
+ * <p>A tagged write registers in its tag's index shard on the entry's slot ({@link TagAnnouncer}), so its call keeps
+ * to that slot too.
  */
 final class SlotSplit {
     private SlotSplit() {}
@@ -33,9 +33,6 @@ final class SlotSplit {
             List<Mutation.EntryMutation> mutations = events.get(e).mutations();
             for (int m = 0; m < mutations.size(); m++) {
                 Mutation.EntryMutation mutation = mutations.get(m);
-                if (!mutation.tags().isEmpty()) {
-                    throw new UnsupportedOperationException("tags on a Redis Cluster are not supported yet");
-                }
                 int slot = SlotHash.getSlot(mutation.key().data());
                 int event = e;
                 Part part = parts.computeIfAbsent(slot, s -> new Part(event, new ArrayList<>(), new ArrayList<>()));

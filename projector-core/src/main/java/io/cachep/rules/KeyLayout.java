@@ -17,6 +17,9 @@ public final class KeyLayout {
     static final String FENCE_SEGMENT = "~fence:";
     static final String TAG_SEGMENT = "~tag:";
     static final String TAG_FLUSH_SEGMENT = "~tagflush:";
+    static final String TAG_SHARD_SEGMENT = "~tagshard:";
+    static final String TAG_SHARD_FLUSH_SEGMENT = "~tagshardflush:";
+    static final String TAG_SLOTS_SEGMENT = "~tagslots:";
     static final String SHADOW_SEGMENT = "~rebuild";
     /** Keys of rules may not start with this: it marks cachep's own metadata. */
     public static final char RESERVED_PREFIX = '~';
@@ -77,6 +80,22 @@ public final class KeyLayout {
     public TagKey tag(String renderedTag) {
         String index = namespace + ':' + TAG_SEGMENT + renderedTag;
         return new TagKey(renderedTag, index, namespace + ':' + TAG_FLUSH_SEGMENT + renderedTag, hashTag(index));
+    }
+
+    /**
+     * On a Redis Cluster, the index shard of {@code tag} on one slot: the registrations of the tag's entries that hash
+     * to that slot, and the shard's invalidation marker. The slot's token comes first, so its braces (not the tag's)
+     * are the keys' hash tag. See docs/architecture.md, "Tags across slots".
+     */
+    public TagKey tagShard(TagKey tag, int slot) {
+        String token = SlotTokens.of(slot);
+        return new TagKey(tag.name(), namespace + ':' + TAG_SHARD_SEGMENT + '{' + token + "}:" + tag.name(),
+                namespace + ':' + TAG_SHARD_FLUSH_SEGMENT + '{' + token + "}:" + tag.name(), token);
+    }
+
+    /** On a Redis Cluster, the set of slots that have an index shard of {@code tag}; on the tag's own slot. */
+    public String tagSlots(TagKey tag) {
+        return namespace + ':' + TAG_SLOTS_SEGMENT + tag.name();
     }
 
     /** The pattern that matches every key of the namespace, data and metadata alike. */

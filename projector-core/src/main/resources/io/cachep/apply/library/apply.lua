@@ -16,8 +16,11 @@
 --   SA p expireAt member | SR p member set-add / set-remove, fenced per member
 --   ZA p expireAt member score | ZR p member   zset-add / zset-remove, fenced per member
 --   F  p flushTime                     a tag invalidation: drop the content if no write is newer (event time)
---   R  p t                             after the event's writes: register entry p under the tag of pair t; if the
---                                      tag was invalidated at or after this event's time, drop the entry as F would
+--   R  p t floor                       after the event's writes: register entry p under the tag of pair t; if the
+--                                      tag was invalidated at or after this event's time, drop the entry as F would.
+--                                      floor ('' for none) is an invalidation time the pair's marker must be at
+--                                      least: on a Redis Cluster, the tag's global marker, when this slot's index
+--                                      shard was just announced (docs/architecture.md, "Tags across slots")
 -- Returns, per event, one letter per operation but R ('a' applied, 'd' duplicate, 's' stale, 'e' expired), or a
 -- string starting with '!' when the event failed (a WRONGTYPE found before any of its writes, or an error): the
 -- other events of the batch are not affected.
@@ -485,7 +488,7 @@ local function parse(ARGV, i, count)
     elseif code == 'F' then
       op.flushTime = ARGV[i]; i = i + 1
     elseif code == 'R' then
-      op.tag = tonumber(ARGV[i]); i = i + 1
+      op.tag = tonumber(ARGV[i]); op.floor = ARGV[i + 1]; i = i + 2
     else
       error('ERR cachep apply: unknown opcode ' .. tostring(code))
     end
@@ -535,9 +538,14 @@ local function check_types(ops)
 end
 
 -- Registers entry p under tag pair t; drops the entry when the tag was invalidated at or after this event's time.
-local function register(p, t, T)
+-- A floor above the pair's marker is written to it first, so every later write on this slot meets it too.
+local function register(p, t, T, floor)
   redis.call('ZADD', K[2 * t - 1], 'GT', T, data_key(p))
   if flushedAt[t] == nil then flushedAt[t] = redis.call('GET', K[2 * t]) or false end
+  if floor ~= '' and (not flushedAt[t] or compare(floor, flushedAt[t]) > 0) then
+    redis.call('SET', K[2 * t], floor)
+    flushedAt[t] = floor
+  end
   local at = flushedAt[t]
   if at and compare(at, T) >= 0 then
     flush(p, at)
@@ -584,7 +592,7 @@ local function apply_event(V, T, ops)
   end
   if tagged then
     for _, op in ipairs(ops) do
-      if op.code == 'R' then register(op.p, op.tag, T) end
+      if op.code == 'R' then register(op.p, op.tag, T, op.floor) end
     end
   end
   return table.concat(letters)

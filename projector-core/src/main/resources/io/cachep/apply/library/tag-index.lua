@@ -7,6 +7,7 @@
 --   F time           invalidate: record the time; return '1' if that moved the marker forward ('0' for a repeat),
 --                    then the data keys registered at or before it
 --   C time           forget the registrations an invalidation has dealt with
+--   S time           on a Redis Cluster, KEYS[1] alone is the tag's registry: the slots that have an index shard
 local function tag_index(KEYS, ARGV)
   local op = ARGV[1]
   local time = tonumber(ARGV[2])
@@ -23,6 +24,8 @@ local function tag_index(KEYS, ARGV)
     local result = { advanced }
     for _, key in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', time)) do result[#result + 1] = key end
     return result
+  elseif op == 'S' then
+    return redis.call('SMEMBERS', KEYS[1])
   elseif op == 'C' then
     return tostring(redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', time))
   end
