@@ -18,22 +18,50 @@ public final class RedisSnapshots {
 
     private RedisSnapshots() {}
 
+    /**
+     * Every entry of a single server or a Redis Cluster: on a cluster each primary is scanned on its own, as the
+     * topology is now (a failover moves a shard to a new primary), and each entry read from its slot's primary.
+     */
+    public static Map<String, EntrySnapshot> read(RedisTarget redis, KeyLayout layout) {
+        if (!redis.cluster()) {
+            return read(redis.sync(), layout);
+        }
+        Map<String, EntrySnapshot> entries = new TreeMap<>();
+        for (RedisClusterCommands<String, String> primary : redis.primariesNow()) {
+            scan(primary, layout, key -> {
+                EntrySnapshot entry = read(redis.sync(), key);
+                if (entry != null) {
+                    entries.put(key, entry);
+                }
+            });
+        }
+        return entries;
+    }
+
+    /** Every entry of one server (on a cluster, of one node: use {@link #read(RedisTarget, KeyLayout)}). */
     public static Map<String, EntrySnapshot> read(RedisClusterCommands<String, String> redis, KeyLayout layout) {
         Map<String, EntrySnapshot> entries = new TreeMap<>();
+        scan(redis, layout, key -> {
+            EntrySnapshot entry = read(redis, key);
+            if (entry != null) {
+                entries.put(key, entry);
+            }
+        });
+        return entries;
+    }
+
+    private static void scan(RedisClusterCommands<String, String> redis, KeyLayout layout,
+                             java.util.function.Consumer<String> dataKey) {
         ScanCursor cursor = ScanCursor.INITIAL;
         do {
             KeyScanCursor<String> page = redis.scan(cursor, ScanArgs.Builder.matches(layout.scanPattern()).limit(SCAN_BATCH));
             for (String key : page.getKeys()) {
                 if (!layout.isMetadata(key)) {
-                    EntrySnapshot entry = read(redis, key);
-                    if (entry != null) {
-                        entries.put(key, entry);
-                    }
+                    dataKey.accept(key);
                 }
             }
             cursor = page;
         } while (!cursor.isFinished());
-        return entries;
     }
 
     /** One entry, or null when the key is gone (expired between SCAN and read) or of a type cachep never writes. */

@@ -90,6 +90,21 @@ public final class RedisTarget implements AutoCloseable {
                 .toList();
     }
 
+    /**
+     * A synchronous connection to each primary, after asking the cluster for its topology now (a failover or a
+     * migration may have changed it since the client last looked): for what must see every key, such as a scan.
+     */
+    public List<RedisClusterCommands<String, String>> primariesNow() {
+        if (!cluster()) {
+            return List.of(connection.sync());
+        }
+        clusterClient.refreshPartitions();
+        return clusterConnection.getPartitions().stream()
+                .filter(node -> node.is(RedisClusterNode.NodeFlag.UPSTREAM))
+                .<RedisClusterCommands<String, String>>map(node -> clusterConnection.getConnection(node.getNodeId()).sync())
+                .toList();
+    }
+
     @Override
     public void close() {
         if (cluster()) {

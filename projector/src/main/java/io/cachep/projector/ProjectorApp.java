@@ -8,7 +8,7 @@ import io.cachep.projector.topology.EventSettler;
 import io.cachep.projector.topology.ProcessingPolicy;
 import io.cachep.projector.topology.RetryingApplier;
 import io.micrometer.core.instrument.Gauge;
-import io.cachep.apply.RedisConnector;
+import io.cachep.apply.RedisTarget;
 import io.cachep.apply.RedisPermissions;
 import io.cachep.projector.topology.RedisMemoryStall;
 import io.cachep.config.ProjectorConfig;
@@ -22,12 +22,10 @@ import io.cachep.rules.ProjectionRule;
 import io.cachep.rules.KeyLayout;
 import io.cachep.rules.ProjectionRules;
 import io.cachep.rules.RuleEngine;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.metrics.MicrometerCommandLatencyRecorder;
 import io.lettuce.core.metrics.MicrometerOptions;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
@@ -58,8 +56,7 @@ public final class ProjectorApp implements AutoCloseable {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ClientResources clientResources;
-    private final RedisClient redisClient;
-    private final StatefulRedisConnection<String, String> redis;
+    private final RedisTarget redis;
     private final RedisHealth redisHealth;
     private final RedisMemoryStall memoryStall;
     private final ProjectionMetrics metrics;
@@ -80,18 +77,22 @@ public final class ProjectorApp implements AutoCloseable {
         clientResources = DefaultClientResources.builder()
                 .commandLatencyRecorder(new MicrometerCommandLatencyRecorder(registry, MicrometerOptions.create()))
                 .build();
-        redisClient = RedisConnector.client(endpoint, clientResources);
         try {
-            redis = redisClient.connect();
+            redis = RedisTarget.connect(endpoint, clientResources);
+        } catch (RuntimeException e) {
+            clientResources.shutdown(); // an in-process caller is not left with Lettuce's threads
+            throw e;
+        }
+        try {
             memoryStall = new RedisMemoryStall(registry);
             KeyLayout layout = new KeyLayout(rules.namespace());
             redisHealth = new RedisHealth(redis, registry, layout, memoryStall);
             redisHealth.checkServer(config.refuseUnsafeEviction());
             // Loads the Redis library now, so a user that may not load or call it is told at startup.
-            redisApplier = new RedisApplier(redis.async(), rules.tombstoneRetention(), layout);
+            redisApplier = new RedisApplier(redis, rules.tombstoneRetention(), layout);
         } catch (RuntimeException e) {
             // Nothing else is running yet: release Lettuce's threads so an in-process caller is not left with them.
-            redisClient.shutdown();
+            redis.close();
             clientResources.shutdown();
             throw e;
         }
@@ -184,7 +185,6 @@ public final class ProjectorApp implements AutoCloseable {
         applier.close();
         batcher.close();
         redis.close();
-        redisClient.shutdown();
         clientResources.shutdown();
         stopped.countDown();
     }

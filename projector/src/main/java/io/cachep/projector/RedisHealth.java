@@ -3,7 +3,7 @@ package io.cachep.projector;
 import io.cachep.apply.VerificationRecord;
 import io.cachep.projector.topology.RedisMemoryStall;
 import io.cachep.rules.KeyLayout;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.cachep.apply.RedisTarget;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.ArrayOutput;
 import io.lettuce.core.protocol.CommandArgs;
@@ -34,7 +34,7 @@ final class RedisHealth implements AutoCloseable {
     /** Redis 7.0 brought Functions and PEXPIRETIME, which cachep's Redis library needs. */
     static final int MINIMUM_MAJOR_VERSION = 7;
 
-    private final StatefulRedisConnection<String, String> redis;
+    private final RedisTarget redis;
     private final ScheduledExecutorService prober = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "cachep-redis-health");
         t.setDaemon(true);
@@ -52,7 +52,7 @@ final class RedisHealth implements AutoCloseable {
     private volatile String lastError = "";
     private volatile String evictionWarning;
 
-    RedisHealth(StatefulRedisConnection<String, String> redis, MeterRegistry registry, KeyLayout layout,
+    RedisHealth(RedisTarget redis, MeterRegistry registry, KeyLayout layout,
                 RedisMemoryStall memoryStall) {
         this.redis = redis;
         this.layout = layout;

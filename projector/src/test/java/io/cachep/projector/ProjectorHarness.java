@@ -13,9 +13,8 @@ import io.cachep.rules.ProjectionRules;
 import io.cachep.rulesfile.RulesFileLoader;
 import io.cachep.topics.TopicSetup;
 import io.cachep.topics.TopicSpec;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.cachep.apply.RedisTarget;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -60,8 +59,7 @@ final class ProjectorHarness implements AutoCloseable {
     final ProjectorConfig config;
     final ProjectionRules rules;
     final ProjectorApp app;
-    private final RedisClient redisClient;
-    private final StatefulRedisConnection<String, String> redisConnection;
+    private final RedisTarget redisConnection;
     private final KafkaProducer<String, byte[]> producer;
 
     ProjectorHarness(DevStack stack, TestIsolation isolation, String rulesYaml) throws IOException {
@@ -103,8 +101,7 @@ final class ProjectorHarness implements AutoCloseable {
                 new TopicSpec(dlqTopic, 1, (short) 1, topicConfigs)));
         rules = RulesFileLoader.load(rulesFile);
         app = ProjectorApp.create(config, rules);
-        redisClient = RedisClient.create(redisUri);
-        redisConnection = redisClient.connect();
+        redisConnection = RedisTarget.connect(config.redis(), null); // a single server or a cluster, as configured
         Map<String, Object> producerSettings = new java.util.HashMap<>(Map.of(
                 "bootstrap.servers", stack.bootstrapServers(), "acks", "all"));
         producerSettings.putAll(producerConfigs);
@@ -116,8 +113,13 @@ final class ProjectorHarness implements AutoCloseable {
         return this;
     }
 
-    RedisCommands<String, String> redis() {
+    RedisClusterCommands<String, String> redis() {
         return redisConnection.sync();
+    }
+
+    /** The test's own connection to the projector's Redis, a single server or a cluster. */
+    RedisTarget redisTarget() {
+        return redisConnection;
     }
 
     String key(String rendered) {
@@ -248,6 +250,5 @@ final class ProjectorHarness implements AutoCloseable {
         producer.close();
         app.close();
         redisConnection.close();
-        redisClient.shutdown();
     }
 }
