@@ -13,10 +13,14 @@ import picocli.CommandLine.Spec;
  * $ devstack up
  * KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:40123
  * REDIS_URI=redis://127.0.0.1:40125
+ * REDIS_CLUSTER=false
  * KAFKA_PID=1234
  * REDIS_PID=1235
  * devstack up; Ctrl-C to stop          (on stderr)
  * </pre>
+ *
+ * <p>{@code devstack up --redis-cluster} starts a Redis Cluster of six nodes instead and prints
+ * {@code REDIS_URI=redis://127.0.0.1:P1,...}, {@code REDIS_CLUSTER=true} and {@code REDIS_PIDS=...}.
  *
  * <p>Exit codes: 0 ok (stopped by Ctrl-C or SIGTERM), 1 failed to start or a service died while up, 2 usage.
  */

@@ -110,7 +110,7 @@ class NoOrphanProcessesIT {
 
         Map<String, String> values = new HashMap<>();
         Deadline deadline = Deadline.after(START_DEADLINE);
-        while (values.size() < 4) {
+        while (values.size() < 5) {
             String line = lines.poll(Math.max(1, deadline.remaining().toMillis()), TimeUnit.MILLISECONDS);
             assertThat(line).as("KEY=value line within %s (have %s); stderr:%n%s", START_DEADLINE, values, stderr())
                     .isNotNull();
@@ -118,7 +118,9 @@ class NoOrphanProcessesIT {
             assertThat(eq).as("stdout line '%s'", line).isPositive();
             values.put(line.substring(0, eq), line.substring(eq + 1));
         }
-        assertThat(values).containsOnlyKeys("KAFKA_BOOTSTRAP_SERVERS", "REDIS_URI", "KAFKA_PID", "REDIS_PID");
+        assertThat(values).containsOnlyKeys("KAFKA_BOOTSTRAP_SERVERS", "REDIS_URI", "REDIS_CLUSTER", "KAFKA_PID",
+                "REDIS_PID");
+        assertThat(values.get("REDIS_CLUSTER")).isEqualTo("false");
         assertThat(values.get("KAFKA_BOOTSTRAP_SERVERS")).matches("127\\.0\\.0\\.1:\\d+");
         assertThat(values.get("REDIS_URI")).matches("redis://127\\.0\\.0\\.1:\\d+");
         assertThat(isAlive(Long.parseLong(values.get("KAFKA_PID")))).isTrue();
