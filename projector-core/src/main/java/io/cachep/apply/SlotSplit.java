@@ -1,7 +1,7 @@
 package io.cachep.apply;
 
 import io.cachep.rules.Mutation;
-import io.lettuce.core.cluster.SlotHash;
+import io.cachep.rules.SlotTokens;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,7 +33,7 @@ final class SlotSplit {
             List<Mutation.EntryMutation> mutations = events.get(e).mutations();
             for (int m = 0; m < mutations.size(); m++) {
                 Mutation.EntryMutation mutation = mutations.get(m);
-                int slot = SlotHash.getSlot(mutation.key().data());
+                int slot = SlotTokens.slotOf(mutation.key().data());
                 int event = e;
                 Part part = parts.computeIfAbsent(slot, s -> new Part(event, new ArrayList<>(), new ArrayList<>()));
                 part.positions().add(m);
