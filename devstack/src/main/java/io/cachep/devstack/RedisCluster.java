@@ -86,6 +86,7 @@ public final class RedisCluster implements AutoCloseable {
             create.addAll(List.of("--cluster-replicas", Integer.toString(options.replicas()), "--cluster-yes"));
             RedisCli.run(create, CLI_TIMEOUT);
             cluster.awaitHealthy(options.startTimeout());
+            cluster.awaitRoles(options.primaries(), options.primaries() * options.replicas(), options.startTimeout());
             LOG.info("Redis Cluster up: {} primaries, {} replicas each, {}", options.primaries(), options.replicas(),
                     cluster.uri());
             return cluster;
@@ -178,6 +179,24 @@ public final class RedisCluster implements AutoCloseable {
             }
         }
         return String.join(", ", dead);
+    }
+
+    /** Waits until this many running nodes say they are primaries and this many replicas (a new cluster settles). */
+    public void awaitRoles(int primaries, int replicas, Duration timeout) {
+        Deadline deadline = Deadline.after(timeout);
+        while (primaries().size() != primaries || replicas().size() != replicas) {
+            if (deadline.expired()) {
+                throw new DevStackException("Redis Cluster " + uri() + " has " + primaries().size() + " primaries and "
+                        + replicas().size() + " replicas, not " + primaries + " and " + replicas + ", after "
+                        + timeout.toSeconds() + " s");
+            }
+            try {
+                Thread.sleep(POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DevStackException("interrupted while waiting for Redis Cluster " + uri(), e);
+            }
+        }
     }
 
     private static String role(RedisServer node) {

@@ -85,7 +85,7 @@ public final class RedisTarget implements AutoCloseable {
             return List.of(connection.async());
         }
         return clusterConnection.getPartitions().stream()
-                .filter(node -> node.is(RedisClusterNode.NodeFlag.UPSTREAM))
+                .filter(RedisTarget::servesSlots)
                 .<RedisClusterAsyncCommands<String, String>>map(node -> clusterConnection.getConnection(node.getNodeId()).async())
                 .toList();
     }
@@ -100,9 +100,14 @@ public final class RedisTarget implements AutoCloseable {
         }
         clusterClient.refreshPartitions();
         return clusterConnection.getPartitions().stream()
-                .filter(node -> node.is(RedisClusterNode.NodeFlag.UPSTREAM))
+                .filter(RedisTarget::servesSlots)
                 .<RedisClusterCommands<String, String>>map(node -> clusterConnection.getConnection(node.getNodeId()).sync())
                 .toList();
+    }
+
+    /** A primary that owns slots: one without (a node being added, a replica not yet told) holds no keys of ours. */
+    private static boolean servesSlots(RedisClusterNode node) {
+        return node.is(RedisClusterNode.NodeFlag.UPSTREAM) && !node.getSlots().isEmpty();
     }
 
     @Override
