@@ -76,7 +76,10 @@ public final class RedisCluster implements AutoCloseable {
                 List<String> args = new ArrayList<>(List.of("--cluster-enabled", "yes",
                         "--cluster-config-file", "nodes.conf",
                         "--cluster-node-timeout", Long.toString(options.nodeTimeout().toMillis()),
-                        "--cluster-replica-validity-factor", "0"));
+                        "--cluster-replica-validity-factor", "0",
+                        // A replica's first copy starts at once rather than after Redis's default 5 s wait for more
+                        // replicas to share it.
+                        "--repl-diskless-sync-delay", "0"));
                 args.addAll(options.extraArgs());
                 nodes.add(RedisServer.start(RedisServer.Options.defaults().withPort(port).withExtraArgs(args)));
             }
@@ -87,6 +90,7 @@ public final class RedisCluster implements AutoCloseable {
             RedisCli.run(create, CLI_TIMEOUT);
             cluster.awaitHealthy(options.startTimeout());
             cluster.awaitRoles(options.primaries(), options.primaries() * options.replicas(), options.startTimeout());
+            cluster.awaitReplicasInSync(options.startTimeout());
             LOG.info("Redis Cluster up: {} primaries, {} replicas each, {}", options.primaries(), options.replicas(),
                     cluster.uri());
             return cluster;
@@ -114,6 +118,18 @@ public final class RedisCluster implements AutoCloseable {
     /** The nodes that are running and say they are replicas, now. */
     public List<RedisServer> replicas() {
         return nodes.stream().filter(RedisServer::isAlive).filter(n -> role(n).equals("slave")).toList();
+    }
+
+    /** A running replica of {@code primary}, now (its {@code ROLE} names the primary's port). */
+    public RedisServer replicaOf(RedisServer primary) {
+        return replicas().stream().filter(n -> {
+            try {
+                List<String> role = RedisCli.ask(n.port(), CLI_TIMEOUT, "ROLE").lines().map(String::strip).toList();
+                return role.size() > 2 && role.get(2).equals(Integer.toString(primary.port()));
+            } catch (DevStackException e) {
+                return false;
+            }
+        }).findFirst().orElseThrow(() -> new DevStackException("no running replica of " + primary + " in " + uri()));
     }
 
     /**
@@ -189,6 +205,39 @@ public final class RedisCluster implements AutoCloseable {
                 throw new DevStackException("Redis Cluster " + uri() + " has " + primaries().size() + " primaries and "
                         + replicas().size() + " replicas, not " + primaries + " and " + replicas + ", after "
                         + timeout.toSeconds() + " s");
+            }
+            try {
+                Thread.sleep(POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DevStackException("interrupted while waiting for Redis Cluster " + uri(), e);
+            }
+        }
+    }
+
+    /**
+     * Waits until every running replica has its first copy and follows its primary ({@code master_link_status:up}):
+     * before that, a write's {@code WAIT} for a replica is short.
+     */
+    public void awaitReplicasInSync(Duration timeout) {
+        Deadline deadline = Deadline.after(timeout);
+        while (true) {
+            List<Integer> behind = new ArrayList<>();
+            for (RedisServer replica : replicas()) {
+                try {
+                    if (!RedisCli.ask(replica.port(), CLI_TIMEOUT, "INFO", "replication").contains("master_link_status:up")) {
+                        behind.add(replica.port());
+                    }
+                } catch (DevStackException e) {
+                    behind.add(replica.port());
+                }
+            }
+            if (behind.isEmpty()) {
+                return;
+            }
+            if (deadline.expired()) {
+                throw new DevStackException("Redis Cluster " + uri() + ": replicas " + behind + " not in sync with their"
+                        + " primaries after " + timeout.toSeconds() + " s");
             }
             try {
                 Thread.sleep(POLL.toMillis());

@@ -27,8 +27,9 @@ import java.util.concurrent.ExecutionException;
  *   <li>{@code invalidate-tag} records the invalidation on the tag's index, invalidates every registered entry, and
  *       only then forgets the registrations, so a crash in between is repaired by the retry.</li>
  * </ul>
- * A call's keys may span hash tags, which a standalone Redis allows; a Redis Cluster client would group calls by slot.
- * The functions are those of {@link RedisLibrary}, which loads the library again when Redis lost it.
+ * On a Redis Cluster every call keeps to one slot ({@link SlotSplit}, {@link TagAnnouncer}); on one server a call's
+ * keys may span hash tags. The functions are those of {@link RedisLibrary}, which loads the library again when Redis
+ * lost it.
  */
 public final class RedisApplier implements FencedApply {
     private final RedisLibrary library;
@@ -46,7 +47,7 @@ public final class RedisApplier implements FencedApply {
     /** An applier on a single server or a Redis Cluster, its library on every primary. */
     public RedisApplier(RedisTarget target, Duration tombstoneRetention, KeyLayout layout) {
         this(new RedisLibrary(target), tombstoneRetention, layout,
-                target.cluster() ? new TagAnnouncer(target.async(), layout, target.commandTimeout()) : null);
+                target.cluster() ? new TagAnnouncer(target, layout, target.commandTimeout()) : null);
     }
 
     /** An applier calling the functions of {@code library}, which another component on the connection shares. */

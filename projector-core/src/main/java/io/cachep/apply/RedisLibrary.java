@@ -74,6 +74,8 @@ public final class RedisLibrary {
 
     private final RedisClusterAsyncCommands<String, String> redis;
     private final Supplier<List<RedisClusterAsyncCommands<String, String>>> primaries;
+    /** How a call is sent and when it counts as done (WAIT for replicas); null: as any command on {@link #redis}. */
+    private final AcknowledgedWrites writes;
 
     /**
      * Loads the library now if Redis answers; otherwise the first call that needs it does.
@@ -82,7 +84,7 @@ public final class RedisLibrary {
      *                                        at startup, not at the first event
      */
     public RedisLibrary(RedisClusterAsyncCommands<String, String> redis) {
-        this(redis, () -> List.of(redis));
+        this(redis, () -> List.of(redis), null);
     }
 
     /**
@@ -91,13 +93,14 @@ public final class RedisLibrary {
      * lacks it gets it on the first call that finds it missing.
      */
     public RedisLibrary(RedisTarget target) {
-        this(target.async(), target::primaries);
+        this(target.async(), target::primaries, target.writes());
     }
 
     private RedisLibrary(RedisClusterAsyncCommands<String, String> redis,
-                         Supplier<List<RedisClusterAsyncCommands<String, String>>> primaries) {
+                         Supplier<List<RedisClusterAsyncCommands<String, String>>> primaries, AcknowledgedWrites writes) {
         this.redis = redis;
         this.primaries = primaries;
+        this.writes = writes;
         try {
             load().get(10, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
@@ -128,7 +131,8 @@ public final class RedisLibrary {
      * {@code FCALL}, with the arguments added as plain strings rather than through the codec: Lettuce encodes a
      * codec-typed UTF-8 argument into a pooled buffer of its own first and copies it, which for an apply call's
      * thousand arguments was a sixth of the projector's CPU. The first key goes through the codec, so a client that
-     * routes by key (Redis Cluster) still finds it.
+     * routes by key (Redis Cluster) still finds it. On a {@link RedisTarget} the call goes through its
+     * {@link AcknowledgedWrites}, so it completes once it counts as acknowledged (after WAIT, when configured).
      */
     private <T> CompletableFuture<T> send(Function function, ScriptOutputType type, String[] keys, String... args) {
         CommandArgs<String, String> arguments = new CommandArgs<>(StringCodec.UTF8)
@@ -143,7 +147,10 @@ public final class RedisLibrary {
         for (String arg : args) {
             arguments.add(arg);
         }
-        return redis.dispatch(CommandType.FCALL, RedisLibrary.<T>output(type), arguments).toCompletableFuture();
+        if (writes == null) {
+            return redis.dispatch(CommandType.FCALL, RedisLibrary.<T>output(type), arguments).toCompletableFuture();
+        }
+        return writes.send(keys[0], node -> node.dispatch(CommandType.FCALL, RedisLibrary.<T>output(type), arguments));
     }
 
     @SuppressWarnings("unchecked") // each output gives the Java type its ScriptOutputType stands for, as fcall's do

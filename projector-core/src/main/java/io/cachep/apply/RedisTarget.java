@@ -1,5 +1,6 @@
 package io.cachep.apply;
 
+import io.cachep.config.ProjectorConfig;
 import io.cachep.config.RedisEndpoint;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -9,8 +10,16 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.models.partitions.Partitions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The Redis that cachep talks to, a single server or a Redis Cluster, behind the command interfaces both share
@@ -24,39 +33,98 @@ public final class RedisTarget implements AutoCloseable {
     private final RedisClusterClient clusterClient;
     private final StatefulRedisClusterConnection<String, String> clusterConnection;
     private final Duration commandTimeout;
+    private final String name;
+    private final AcknowledgedWrites writes;
+    private final AtomicLong lastRefreshAsked = new AtomicLong();
+
+    /** A primary of the cluster (or the one server) and the connection to it. */
+    public record Primary(String name, RedisClusterAsyncCommands<String, String> commands) {}
 
     private RedisTarget(RedisClient client, StatefulRedisConnection<String, String> connection,
                         RedisClusterClient clusterClient, StatefulRedisClusterConnection<String, String> clusterConnection,
-                        Duration commandTimeout) {
-        this.commandTimeout = commandTimeout;
+                        RedisEndpoint endpoint, ReplicaWait wait) {
+        this.commandTimeout = endpoint.commandTimeout();
+        this.name = endpoint.seeds().get(0).host() + ":" + endpoint.seeds().get(0).port();
         this.client = client;
         this.connection = connection;
         this.clusterClient = clusterClient;
         this.clusterConnection = clusterConnection;
+        this.writes = new AcknowledgedWrites(this, wait);
     }
 
     /**
-     * Connects to the endpoint, with every option that bounds memory and time set ({@link RedisConnector}).
+     * Connects to the endpoint, with every option that bounds memory and time set ({@link RedisConnector}); writes
+     * count as acknowledged at Redis's reply.
      *
      * @param resources Lettuce's shared resources (event loops, latency metrics), or null for its defaults
      */
     public static RedisTarget connect(RedisEndpoint endpoint, ClientResources resources) {
+        return connect(endpoint, resources, ReplicaWait.NONE);
+    }
+
+    /**
+     * Connects as {@link #connect(RedisEndpoint, ClientResources)}, with writes acknowledged as {@code wait} says.
+     *
+     * @throws IllegalStateException when the server is not what {@code projector.redis.cluster} says (a cluster node
+     *                               for a single server, or the reverse), or a shard has fewer replicas than
+     *                               {@code wait} asks for, naming the fix
+     */
+    public static RedisTarget connect(RedisEndpoint endpoint, ClientResources resources, ReplicaWait wait) {
+        RedisTarget target = connectTo(endpoint, resources, wait);
+        try {
+            if (wait.enabled()) {
+                requireReplicas(target.replicasPerShard(), wait.replicas());
+            }
+            return target;
+        } catch (RuntimeException e) {
+            target.close();
+            throw e;
+        }
+    }
+
+    private static RedisTarget connectTo(RedisEndpoint endpoint, ClientResources resources, ReplicaWait wait) {
         if (endpoint.cluster()) {
             RedisClusterClient clusterClient = RedisConnector.clusterClient(endpoint, resources);
             try {
-                return new RedisTarget(null, null, clusterClient, clusterClient.connect(), endpoint.commandTimeout());
+                return new RedisTarget(null, null, clusterClient, clusterClient.connect(), endpoint, wait);
             } catch (RuntimeException e) {
                 clusterClient.shutdown();
-                throw e;
+                throw ClusterModeCheck.explain(endpoint, e);
             }
         }
         RedisClient client = RedisConnector.client(endpoint, resources);
         try {
-            return new RedisTarget(client, client.connect(), null, null, endpoint.commandTimeout());
+            StatefulRedisConnection<String, String> connection = client.connect();
+            try {
+                ClusterModeCheck.requireStandalone(endpoint, ServerHello.of(connection.sync()));
+            } catch (RuntimeException e) {
+                connection.close();
+                throw e;
+            }
+            return new RedisTarget(client, connection, null, null, endpoint, wait);
         } catch (RuntimeException e) {
             client.shutdown();
             throw e;
         }
+    }
+
+    private static void requireReplicas(Map<String, Integer> replicas, int wanted) {
+        List<String> shortShards = new ArrayList<>();
+        replicas.forEach((shard, count) -> {
+            if (count < wanted) {
+                shortShards.add(shard + " has " + count);
+            }
+        });
+        if (!shortShards.isEmpty()) {
+            throw new IllegalStateException(ProjectorConfig.REDIS_WAIT_REPLICAS_CONFIG + " is " + wanted
+                    + ", more replicas than a shard has (" + String.join(", ", shortShards) + "): lower it, or give every"
+                    + " primary at least " + wanted + " replica" + (wanted == 1 ? "" : "s"));
+        }
+    }
+
+    /** Where cachep's writes go, acknowledged as {@code projector.redis.wait.replicas} says. */
+    public AcknowledgedWrites writes() {
+        return writes;
     }
 
     /** How long one command may take (projector.redis.command.timeout.ms). */
@@ -108,6 +176,75 @@ public final class RedisTarget implements AutoCloseable {
     /** A primary that owns slots: one without (a node being added, a replica not yet told) holds no keys of ours. */
     private static boolean servesSlots(RedisClusterNode node) {
         return node.is(RedisClusterNode.NodeFlag.UPSTREAM) && !node.getSlots().isEmpty();
+    }
+
+    /**
+     * The primary that owns {@code key}'s slot as the client's topology has it now, and the connection to it (the one
+     * a cluster client routes that slot's commands over). Fails with a transient CLUSTERDOWN when no primary is known
+     * for the slot, and asks for a fresh topology.
+     */
+    CompletableFuture<Primary> primaryOf(String key) {
+        if (!cluster()) {
+            return CompletableFuture.completedFuture(new Primary(name, connection.async()));
+        }
+        int slot = SlotHash.getSlot(key);
+        RedisClusterNode owner = clusterConnection.getPartitions().getPartitionBySlot(slot);
+        if (owner == null || !owner.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+            topologyChanged();
+            return CompletableFuture.failedFuture(new RedisException("CLUSTERDOWN no primary known for slot " + slot));
+        }
+        String host = owner.getUri().getHost();
+        int port = owner.getUri().getPort();
+        return clusterConnection.getConnectionAsync(host, port)
+                .thenApply(node -> new Primary(host + ":" + port, node.async()));
+    }
+
+    /**
+     * How many replicas each shard has, by its primary's address: on a cluster, the replicas the topology lists for
+     * each primary that owns slots (failing ones too: they are the shard's, only down); on one server, the replicas
+     * connected to it now ({@code WAIT 0 0} answers at once with their number, and needs no admin grant).
+     */
+    public Map<String, Integer> replicasPerShard() {
+        if (!cluster()) {
+            return Map.of(name, connection.sync().waitForReplication(0, 0).intValue());
+        }
+        clusterClient.refreshPartitions();
+        Partitions partitions = clusterConnection.getPartitions();
+        Map<String, Integer> replicas = new TreeMap<>();
+        for (RedisClusterNode node : partitions) {
+            if (servesSlots(node)) {
+                long count = partitions.stream().filter(n -> n.is(RedisClusterNode.NodeFlag.REPLICA)
+                        && node.getNodeId().equals(n.getSlaveOf())).count();
+                replicas.put(node.getUri().getHost() + ":" + node.getUri().getPort(), (int) count);
+            }
+        }
+        return replicas;
+    }
+
+    /**
+     * Each shard's primary, by address, as the client's topology has it now (not refreshed: a primary that died stays
+     * listed until its replica is promoted and the client learns of it). For a single server: itself.
+     */
+    public List<Primary> shards() {
+        if (!cluster()) {
+            return List.of(new Primary(name, connection.async()));
+        }
+        return clusterConnection.getPartitions().stream().filter(RedisTarget::servesSlots)
+                .map(node -> new Primary(node.getUri().getHost() + ":" + node.getUri().getPort(),
+                        clusterConnection.getConnection(node.getNodeId()).async()))
+                .toList();
+    }
+
+    /**
+     * Something said the topology changed (a MOVED on a node's own connection, which the client does not see, or a
+     * primary that stopped answering): ask for a fresh one, at most once a second.
+     */
+    public void topologyChanged() {
+        long now = System.nanoTime();
+        long last = lastRefreshAsked.get();
+        if (cluster() && now - last > 1_000_000_000L && lastRefreshAsked.compareAndSet(last, now)) {
+            clusterClient.refreshPartitionsAsync();
+        }
     }
 
     @Override

@@ -4,13 +4,12 @@ import io.cachep.rules.EntryKey;
 import io.cachep.rules.KeyLayout;
 import io.cachep.rules.SlotTokens;
 import io.cachep.rules.TagKey;
-import io.lettuce.core.RedisFuture;
-import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -29,7 +28,7 @@ import java.util.concurrent.TimeoutException;
 final class TagAnnouncer implements FencedApplyScript.TagPlacement {
     private static final int REMEMBERED = 100_000;
 
-    private final RedisClusterAsyncCommands<String, String> redis;
+    private final RedisTarget redis;
     private final KeyLayout layout;
     private final Duration timeout;
     private final Set<String> announced = Collections.newSetFromMap(Collections.synchronizedMap(
@@ -40,7 +39,7 @@ final class TagAnnouncer implements FencedApplyScript.TagPlacement {
                 }
             }));
 
-    TagAnnouncer(RedisClusterAsyncCommands<String, String> redis, KeyLayout layout, Duration timeout) {
+    TagAnnouncer(RedisTarget redis, KeyLayout layout, Duration timeout) {
         this.redis = redis;
         this.layout = layout;
         this.timeout = timeout;
@@ -54,20 +53,22 @@ final class TagAnnouncer implements FencedApplyScript.TagPlacement {
         if (announced.contains(id)) {
             return new FencedApplyScript.Registration(shard, "", null);
         }
-        // In this order, on one connection: the registry first, then the marker (see the class comment).
-        RedisFuture<Long> added = redis.sadd(layout.tagSlots(tag), Integer.toString(slot));
-        RedisFuture<String> marker = redis.get(tag.flushedAt());
+        // In this order: the registry (acknowledged, by replicas too when configured), only then the marker (see the
+        // class comment).
+        CompletableFuture<String> marker = redis.writes()
+                .send(layout.tagSlots(tag), node -> node.sadd(layout.tagSlots(tag), Integer.toString(slot)))
+                .thenCompose(added -> redis.async().get(tag.flushedAt()));
         String floor;
         try {
-            added.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            floor = marker.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            // Twice the command timeout: two commands, one after the other (and a WAIT's own bound within each).
+            floor = marker.get(2 * timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new io.lettuce.core.RedisException("interrupted while announcing a tag's slot", e);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException cause ? cause : new io.lettuce.core.RedisException(e.getCause());
         } catch (TimeoutException e) {
-            throw new io.lettuce.core.RedisCommandTimeoutException("announcing a tag's slot took over " + timeout.toMillis() + " ms");
+            throw new io.lettuce.core.RedisCommandTimeoutException("announcing a tag's slot took over " + 2 * timeout.toMillis() + " ms");
         }
         if (floor == null) {
             announced.add(id); // nothing to carry: the registry alone makes later invalidations visit the shard

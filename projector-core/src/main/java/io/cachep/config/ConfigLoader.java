@@ -83,7 +83,7 @@ public final class ConfigLoader {
         if (originals.containsKey(ProjectorConfig.RULES_FILE_CONFIG)) {
             checkRulesFile(settings.get(ProjectorConfig.RULES_FILE_CONFIG), problems);
         }
-        new RedisSecurityCheck(key -> key + " (from " + (settings.containsKey(key) ? settings.get(key).source()
+        new RedisEndpointCheck(key -> key + " (from " + (settings.containsKey(key) ? settings.get(key).source()
                 : DEFAULT_SOURCE) + ")").check(settings.keySet(), originals, problems);
 
         if (!problems.isEmpty()) {

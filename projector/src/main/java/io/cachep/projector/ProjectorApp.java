@@ -9,8 +9,10 @@ import io.cachep.projector.topology.ProcessingPolicy;
 import io.cachep.projector.topology.RetryingApplier;
 import io.micrometer.core.instrument.Gauge;
 import io.cachep.apply.RedisTarget;
+import io.cachep.apply.ReplicaWait;
 import io.cachep.apply.RedisPermissions;
 import io.cachep.projector.topology.RedisMemoryStall;
+import io.cachep.projector.topology.ReplicaShortfall;
 import io.cachep.config.ProjectorConfig;
 import io.cachep.config.RedisEndpoint;
 import io.cachep.projector.http.HttpEndpoints;
@@ -59,6 +61,7 @@ public final class ProjectorApp implements AutoCloseable {
     private final RedisTarget redis;
     private final RedisHealth redisHealth;
     private final RedisMemoryStall memoryStall;
+    private final ReplicaShortfall replicaShortfall;
     private final ProjectionMetrics metrics;
     private final KafkaStreams streams;
     private final HttpEndpoints http;
@@ -77,8 +80,10 @@ public final class ProjectorApp implements AutoCloseable {
         clientResources = DefaultClientResources.builder()
                 .commandLatencyRecorder(new MicrometerCommandLatencyRecorder(registry, MicrometerOptions.create()))
                 .build();
+        replicaShortfall = new ReplicaShortfall(registry);
         try {
-            redis = RedisTarget.connect(endpoint, clientResources);
+            redis = RedisTarget.connect(endpoint, clientResources, new ReplicaWait(config.redisWaitReplicas(),
+                    config.redisWaitTimeout(), replicaShortfall));
         } catch (RuntimeException e) {
             clientResources.shutdown(); // an in-process caller is not left with Lettuce's threads
             throw e;
@@ -86,7 +91,7 @@ public final class ProjectorApp implements AutoCloseable {
         try {
             memoryStall = new RedisMemoryStall(registry);
             KeyLayout layout = new KeyLayout(rules.namespace());
-            redisHealth = new RedisHealth(redis, registry, layout, memoryStall);
+            redisHealth = new RedisHealth(redis, registry, layout, memoryStall, replicaShortfall);
             redisHealth.checkServer(config.refuseUnsafeEviction());
             // Loads the Redis library now, so a user that may not load or call it is told at startup.
             redisApplier = new RedisApplier(redis, rules.tombstoneRetention(), layout);

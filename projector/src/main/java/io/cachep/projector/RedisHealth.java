@@ -2,12 +2,10 @@ package io.cachep.projector;
 
 import io.cachep.apply.VerificationRecord;
 import io.cachep.projector.topology.RedisMemoryStall;
+import io.cachep.projector.topology.ReplicaShortfall;
 import io.cachep.rules.KeyLayout;
 import io.cachep.apply.RedisTarget;
-import io.lettuce.core.codec.StringCodec;
-import io.lettuce.core.output.ArrayOutput;
-import io.lettuce.core.protocol.CommandArgs;
-import io.lettuce.core.protocol.CommandType;
+import io.cachep.apply.ServerHello;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -45,18 +43,22 @@ final class RedisHealth implements AutoCloseable {
 
     private final KeyLayout layout;
     private final RedisMemoryStall memoryStall;
+    private final ReplicaShortfall replicaShortfall;
     private volatile String memoryUse = "used/max not read yet";
     private volatile long divergent = -1;
     private int probes;
     private volatile Instant unreachableSince;
+    /** On a cluster: primaries that did not answer the last probe while others did, and since when. */
+    private final Map<String, Instant> primariesDown = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile String lastError = "";
     private volatile String evictionWarning;
 
     RedisHealth(RedisTarget redis, MeterRegistry registry, KeyLayout layout,
-                RedisMemoryStall memoryStall) {
+                RedisMemoryStall memoryStall, ReplicaShortfall replicaShortfall) {
         this.redis = redis;
         this.layout = layout;
         this.memoryStall = memoryStall;
+        this.replicaShortfall = replicaShortfall;
         Gauge.builder("cachep.cache.divergence", this, h -> h.divergent)
                 .description("Entries the last dlq-tool verify found divergent from the log (-1 before the first)")
                 .register(registry);
@@ -68,8 +70,7 @@ final class RedisHealth implements AutoCloseable {
      * Refuses a Redis older than 7.0 (fencing could not work there), and warns about, or with
      * {@code refuseUnsafeEviction} refuses, an eviction policy that can evict fencing metadata.
      *
-     * <p>The version comes from {@code HELLO}, which every user may send (it is how a connection starts), rather than
-     * {@code INFO}, which ACLs and managed services deny ({@code @dangerous}).
+     * <p>The version comes from {@code HELLO} ({@link ServerHello}), which every user may send.
      */
     void checkServer(boolean refuseUnsafeEviction) {
         String version = serverVersion();
@@ -90,16 +91,8 @@ final class RedisHealth implements AutoCloseable {
         log.info("Redis {} reachable, maxmemory-policy {}", version, policy == null ? "unknown" : policy);
     }
 
-    /** {@code HELLO} without arguments: the server's details in the connection's protocol, which it leaves as is. */
     private String serverVersion() {
-        List<Object> hello = redis.sync().dispatch(CommandType.HELLO, new ArrayOutput<>(StringCodec.UTF8),
-                new CommandArgs<>(StringCodec.UTF8));
-        for (int i = 0; i + 1 < hello.size(); i += 2) {
-            if ("version".equals(String.valueOf(hello.get(i)))) {
-                return String.valueOf(hello.get(i + 1));
-            }
-        }
-        return "0";
+        return ServerHello.of(redis.sync()).getOrDefault("version", "0");
     }
 
     /** The policy, or null when CONFIG GET is not allowed (managed Redis, ACLs). */
@@ -123,8 +116,25 @@ final class RedisHealth implements AutoCloseable {
         if (since != null) {
             return Optional.of("redis unreachable since " + since + " (" + lastError + ")");
         }
-        return memoryStall.since().map(full -> "redis out of memory (" + memoryUse + ") since " + full
+        if (!primariesDown.isEmpty()) {
+            String primaries = primariesDown.entrySet().stream().map(p -> p.getKey() + " (since " + p.getValue()
+                    + ")").collect(java.util.stream.Collectors.joining(", "));
+            return Optional.of("redis cluster primary " + primaries + " unreachable: writes to its slots wait until it"
+                    + " returns or a replica takes over");
+        }
+        Optional<String> full = memoryStall.since().map(at -> "redis out of memory (" + memoryUse + ") since " + at
                 + "; writes wait until maxmemory is raised or memory freed");
+        if (full.isPresent()) {
+            return full;
+        }
+        Map<String, Instant> shortShards = replicaShortfall.shortShards();
+        if (!shortShards.isEmpty()) {
+            String shards = shortShards.entrySet().stream().map(shard -> shard.getKey() + " (since " + shard.getValue()
+                    + ")").collect(java.util.stream.Collectors.joining(", "));
+            return Optional.of("redis shard " + shards + ": fewer replicas acknowledge writes than"
+                    + " projector.redis.wait.replicas asks; its writes wait until they are back");
+        }
+        return Optional.empty();
     }
 
     /** Warnings to show on /ready even while ready. */
@@ -134,7 +144,7 @@ final class RedisHealth implements AutoCloseable {
 
     private void probe() {
         try {
-            redis.async().ping().get(PROBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            pingPrimaries();
             memoryStall.settle();
             if (memoryStall.since().isPresent()) {
                 memoryUse = memoryUse();
@@ -158,6 +168,46 @@ final class RedisHealth implements AutoCloseable {
                 log.warn("Redis unreachable ({}); writes wait and retry, nothing is skipped", lastError);
             }
         }
+    }
+
+    /**
+     * PINGs each shard's primary. On a cluster a primary that does not answer leaves the others working: its slots
+     * wait (DEGRADED), and the topology is asked for again so a promoted replica is found; only when none answers
+     * is Redis unreachable (the exception of the first).
+     */
+    private void pingPrimaries() throws Exception {
+        List<RedisTarget.Primary> shards = redis.shards();
+        Map<RedisTarget.Primary, java.util.concurrent.CompletableFuture<String>> pings = new java.util.LinkedHashMap<>();
+        shards.forEach(shard -> pings.put(shard, shard.commands().ping().toCompletableFuture()));
+        Exception first = null;
+        java.util.Set<String> down = new java.util.TreeSet<>();
+        for (var ping : pings.entrySet()) {
+            try {
+                ping.getValue().get(PROBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                first = first == null ? e : first;
+                down.add(ping.getKey().name());
+            }
+        }
+        if (first != null && down.size() == shards.size()) {
+            throw first;
+        }
+        if (!down.isEmpty()) {
+            redis.topologyChanged();
+        }
+        down.forEach(shard -> {
+            if (primariesDown.putIfAbsent(shard, Instant.now()) == null) {
+                log.warn("Redis primary {} does not answer; writes to its slots wait and retry until it returns or a"
+                        + " replica takes over", shard);
+            }
+        });
+        primariesDown.keySet().removeIf(shard -> {
+            boolean back = !down.contains(shard);
+            if (back) {
+                log.info("Redis primary {} answers again, or its slots have a new primary", shard);
+            }
+            return back;
+        });
     }
 
     /**

@@ -14,8 +14,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The startup checks of Redis credentials and TLS files: every problem listed at once, named, never a secret. */
-class RedisSecurityCheckTest {
+/**
+ * The startup checks of the Redis endpoint (cluster and WAIT settings, credentials, TLS files): every problem listed at
+ * once, named, never a secret.
+ */
+class RedisEndpointCheckTest {
     @TempDir
     Path dir;
 
@@ -150,6 +153,18 @@ class RedisSecurityCheckTest {
         env.put("PROJECTOR_REDIS_URI", "redis://10.0.0.1:7000/3");
         env.put("PROJECTOR_REDIS_CLUSTER", "true");
         assertThat(problems()).singleElement().satisfies(p -> assertThat(p).contains("has only database 0"));
+    }
+
+    @Test
+    void aWaitTimeoutNotBelowTheCommandTimeoutIsRefused() {
+        env.put("PROJECTOR_REDIS_WAIT_REPLICAS", "1");
+        env.put("PROJECTOR_REDIS_WAIT_TIMEOUT_MS", "2000");
+        assertThat(problems()).singleElement().satisfies(p -> assertThat(p)
+                .contains("projector.redis.wait.timeout.ms (from environment PROJECTOR_REDIS_WAIT_TIMEOUT_MS) is 2000 ms")
+                .contains("not below projector.redis.command.timeout.ms (from default) (2000 ms)"));
+
+        env.put("PROJECTOR_REDIS_COMMAND_TIMEOUT_MS", "3000");
+        assertThat(load().redisWaitTimeout()).isEqualTo(java.time.Duration.ofMillis(2000));
     }
 
     private ProjectorConfig load() {

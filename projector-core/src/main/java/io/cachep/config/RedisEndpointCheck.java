@@ -12,15 +12,38 @@ import java.util.function.Function;
 
 /**
  * The checks on the Redis endpoint that need several keys at once: a seed list without cluster mode, a database
- * other than 0 on a cluster, a user named without a password, TLS options on a plain redis:// URI, a certificate
+ * other than 0 on a cluster, a WAIT that may outlast the command timeout, a user named without a password, TLS options on a plain redis:// URI, a certificate
  * without its key, and every PEM file read and understood, so that a bad deployment stops at startup with the whole
  * list rather than at the first connection or TLS handshake.
  */
-final class RedisSecurityCheck {
+final class RedisEndpointCheck {
+    /**
+     * A WAIT blocks its connection up to its own timeout; Lettuce counts it failed after the command timeout, so the
+     * command timeout must leave room for it or every short WAIT reads as a Redis timeout.
+     */
+    private void checkWait(Map<String, Object> originals, List<String> problems) {
+        Object replicas = originals.get(ProjectorConfig.REDIS_WAIT_REPLICAS_CONFIG);
+        if (replicas == null || Integer.parseInt(String.valueOf(replicas).trim()) == 0) {
+            return;
+        }
+        long wait = longValue(originals, ProjectorConfig.REDIS_WAIT_TIMEOUT_MS_CONFIG);
+        long command = longValue(originals, ProjectorConfig.REDIS_COMMAND_TIMEOUT_MS_CONFIG);
+        if (wait >= command) {
+            problems.add(where.apply(ProjectorConfig.REDIS_WAIT_TIMEOUT_MS_CONFIG) + " is " + wait + " ms, not below "
+                    + where.apply(ProjectorConfig.REDIS_COMMAND_TIMEOUT_MS_CONFIG) + " (" + command + " ms): a WAIT"
+                    + " holds its command that long, so lower the first or raise the second");
+        }
+    }
+
+    private static long longValue(Map<String, Object> originals, String key) {
+        return Long.parseLong(String.valueOf(originals.getOrDefault(key,
+                ProjectorConfig.DEFINITION.defaultValues().get(key))).trim());
+    }
+
     private final Function<String, String> where;
 
     /** @param where names a key and where its value came from, for messages */
-    RedisSecurityCheck(Function<String, String> where) {
+    RedisEndpointCheck(Function<String, String> where) {
         this.where = where;
     }
 
@@ -45,6 +68,7 @@ final class RedisSecurityCheck {
             problems.add(where.apply(ProjectorConfig.REDIS_URI_CONFIG) + " names database " + uri.database()
                     + ", but a Redis Cluster has only database 0: drop the /" + uri.database());
         }
+        checkWait(originals, problems);
         boolean passwordConfigured = Optional.ofNullable(originals.get(ProjectorConfig.REDIS_PASSWORD_CONFIG))
                 .map(String::valueOf).filter(p -> !p.isEmpty()).isPresent();
         if (uri.userOnly() && !passwordConfigured) {
