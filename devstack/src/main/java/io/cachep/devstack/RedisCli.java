@@ -1,8 +1,9 @@
 package io.cachep.devstack;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,16 +21,19 @@ final class RedisCli {
         List<String> command = new ArrayList<>();
         command.add(RedisExecutable.locate().resolveSibling("redis-cli").toString());
         command.addAll(arguments);
+        Path outputFile = null;
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            // Into a file, read after the exit: a reshard prints a line per slot and key, more than a pipe holds.
+            outputFile = Files.createTempFile("redis-cli-", ".out");
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(outputFile.toFile()).start();
             process.getOutputStream().close();
-            // The replies devstack asks for are small; read them after the exit rather than on another thread.
             if (!process.waitFor(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
                 throw new DevStackException("redis-cli " + String.join(" ", arguments) + " did not finish in "
                         + timeout.toSeconds() + " s");
             }
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String output = Files.readString(outputFile, StandardCharsets.UTF_8);
             if (process.exitValue() != 0) {
                 throw new DevStackException("redis-cli " + String.join(" ", arguments) + " failed (exit "
                         + process.exitValue() + "): " + output.strip());
@@ -40,6 +44,14 @@ final class RedisCli {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DevStackException("interrupted while running redis-cli", e);
+        } finally {
+            if (outputFile != null) {
+                try {
+                    Files.deleteIfExists(outputFile);
+                } catch (IOException e) {
+                    // a temporary file left behind: harmless
+                }
+            }
         }
     }
 

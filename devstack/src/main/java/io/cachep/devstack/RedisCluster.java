@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 public final class RedisCluster implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RedisCluster.class);
     private static final Duration CLI_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration RESHARD_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration POLL = Duration.ofMillis(100);
     /** All slots of a Redis Cluster. */
     public static final int SLOTS = 16_384;
@@ -118,6 +119,21 @@ public final class RedisCluster implements AutoCloseable {
     /** The nodes that are running and say they are replicas, now. */
     public List<RedisServer> replicas() {
         return nodes.stream().filter(RedisServer::isAlive).filter(n -> role(n).equals("slave")).toList();
+    }
+
+    /**
+     * Moves {@code slots} slots from primary {@code from} to primary {@code to} with {@code redis-cli --cluster
+     * reshard}, key by key ({@code MIGRATE}), as an operator rebalancing a cluster does: while it runs, commands for a
+     * slot in flight meet ASK and TRYAGAIN redirections.
+     */
+    public void reshard(RedisServer from, RedisServer to, int slots) {
+        RedisCli.run(List.of("--cluster", "reshard", "127.0.0.1:" + from.port(),
+                "--cluster-from", nodeId(from), "--cluster-to", nodeId(to),
+                "--cluster-slots", Integer.toString(slots), "--cluster-yes"), RESHARD_TIMEOUT);
+    }
+
+    private static String nodeId(RedisServer node) {
+        return RedisCli.ask(node.port(), CLI_TIMEOUT, "CLUSTER", "MYID").strip();
     }
 
     /** A running replica of {@code primary}, now (its {@code ROLE} names the primary's port). */

@@ -192,6 +192,8 @@ final class RedisHealth implements AutoCloseable {
         if (first != null && down.size() == shards.size()) {
             throw first;
         }
+        replicaShortfall.retainOnly(shards.stream().map(RedisTarget.Primary::name)
+                .collect(java.util.stream.Collectors.toSet()));
         if (!down.isEmpty()) {
             redis.topologyChanged();
         }

@@ -48,6 +48,16 @@ public final class ReplicaShortfall implements ReplicaWait.Listener {
         }
     }
 
+    /**
+     * Forgets the shards whose primary is no longer one (it died and its replica took over): no write will go there to
+     * say its replicas are back, and the new primary's own shortfall, if any, is reported under its name.
+     */
+    public void retainOnly(java.util.Set<String> primaries) {
+        if (!since.isEmpty()) {
+            since.keySet().removeIf(shard -> !primaries.contains(shard));
+        }
+    }
+
     /** The shards short of replicas now, each with since when. */
     public Map<String, Instant> shortShards() {
         return new TreeMap<>(since);
