@@ -175,6 +175,15 @@ final class ProjectorHarness implements AutoCloseable {
         return new ReferenceProjection(new RuleEngine(rules)).project(log, Instant.now().toEpochMilli());
     }
 
+    /**
+     * How Redis differs from the model of these event values, as {@code dlq-tool verify} judges it (an expiry a slot
+     * migration shifted by a millisecond is the same): empty when equal.
+     */
+    java.util.List<io.cachep.rules.reference.Divergence> divergenceFromModel(List<byte[]> sent) {
+        return io.cachep.rules.reference.Divergence.between(model(sent),
+                io.cachep.apply.RedisSnapshots.read(redisConnection, new RuleEngine(rules).layout()));
+    }
+
     /** GET /ready, as a load balancer asks it. */
     HttpResponse<String> ready() throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(

@@ -13,6 +13,13 @@ import java.util.TreeSet;
  * @param actual   what Redis holds (null for a missing entry)
  */
 public record Divergence(Kind kind, String key, EntrySnapshot expected, EntrySnapshot actual) {
+    /**
+     * How far an entry's expiry may be from the model's and still count as the same. cachep writes absolute expiries
+     * ({@code PEXPIREAT}), but Redis Cluster moves a key between nodes ({@code MIGRATE}, when slots are resharded) with
+     * its remaining time to live, so the key lands with its expiry shifted by the transfer's milliseconds. A real
+     * divergence (a missed or wrong expiry) is off by the rule's TTL or an event's time, far more than this.
+     */
+    public static final long EXPIRY_TOLERANCE_MILLIS = 1_000;
 
     public enum Kind {
         /** The model has the entry; Redis does not. */
@@ -59,9 +66,16 @@ public record Divergence(Kind kind, String key, EntrySnapshot expected, EntrySna
             boolean members = expected.type() == EntrySnapshot.Type.SET || expected.type() == EntrySnapshot.Type.ZSET;
             return members ? Kind.DIFFERENT_MEMBERS : Kind.DIFFERENT_VALUE;
         }
-        if (!Objects.equals(expected.expireAtMillis(), actual.expireAtMillis())) {
+        if (!sameExpiry(expected.expireAtMillis(), actual.expireAtMillis())) {
             return Kind.DIFFERENT_EXPIRY;
         }
         return null;
+    }
+
+    private static boolean sameExpiry(Long expected, Long actual) {
+        if (expected == null || actual == null) {
+            return Objects.equals(expected, actual);
+        }
+        return Math.abs(expected - actual) <= EXPIRY_TOLERANCE_MILLIS;
     }
 }
