@@ -1,6 +1,7 @@
 package io.cachep.apply;
 
 import io.cachep.config.RedisEndpoint;
+import io.cachep.rules.SlotTokens;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
@@ -11,6 +12,7 @@ import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.resource.ClientResources;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * The Redis that cachep talks to, a single server or a Redis Cluster, behind the command interfaces both share
@@ -19,6 +21,9 @@ import java.util.List;
  * primary (loading the library, scanning the keyspace) asks {@link #primaries()}.
  */
 public final class RedisTarget implements AutoCloseable {
+    private static final List<Integer> ALL_SLOTS =
+            IntStream.range(0, SlotTokens.SLOT_COUNT).boxed().toList();
+
     private final RedisClient client;
     private final StatefulRedisConnection<String, String> connection;
     private final RedisClusterClient clusterClient;
@@ -102,6 +107,33 @@ public final class RedisTarget implements AutoCloseable {
         return clusterConnection.getPartitions().stream()
                 .filter(RedisTarget::servesSlots)
                 .<RedisClusterCommands<String, String>>map(node -> clusterConnection.getConnection(node.getNodeId()).sync())
+                .toList();
+    }
+
+    /**
+     * A primary as the cluster describes it at one moment: its node id (a failover gives the shard a new one), the
+     * slots it serves, and a synchronous connection to it alone (a {@code SCAN} on it sees only its keys).
+     */
+    public record Primary(String nodeId, List<Integer> slots, RedisClusterCommands<String, String> commands) {
+        public Primary {
+            slots = List.copyOf(slots);
+        }
+    }
+
+    /**
+     * Each primary that serves slots, with its node id and slots, after asking the cluster for its topology now: for
+     * a scan that must say which slots it has covered, so that it can resume after the topology changed. A single
+     * server is one primary with an empty node id and every slot.
+     */
+    public List<Primary> primariesWithSlotsNow() {
+        if (!cluster()) {
+            return List.of(new Primary("", ALL_SLOTS, connection.sync()));
+        }
+        clusterClient.refreshPartitions();
+        return clusterConnection.getPartitions().stream()
+                .filter(RedisTarget::servesSlots)
+                .map(node -> new Primary(node.getNodeId(), node.getSlots(),
+                        clusterConnection.getConnection(node.getNodeId()).sync()))
                 .toList();
     }
 
