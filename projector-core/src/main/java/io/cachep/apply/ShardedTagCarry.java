@@ -25,6 +25,12 @@ import java.util.concurrent.CompletableFuture;
  * markers to it, which is what the projector's floor does for its own writes.
  */
 final class ShardedTagCarry {
+    /**
+     * Shards carried at once. A tag may be registered on every slot, and each shard's registrations are sent
+     * together; a window bounds what is in flight (Lettuce's request queue is bounded) without a round trip per shard.
+     */
+    static final int SHARDS_AT_ONCE = 64;
+
     private final RedisClusterAsyncCommands<String, String> redis;
     private final RedisLibrary library;
     private final KeyLayout live;
@@ -44,16 +50,23 @@ final class ShardedTagCarry {
         CompletableFuture<Long> shadowMarker = redis.get(shadowTag.flushedAt()).toCompletableFuture()
                 .thenApply(ShardedTagCarry::time);
         return redis.smembers(shadow.tagSlots(shadowTag)).toCompletableFuture().thenCompose(slots -> {
-            List<CompletableFuture<Long>> shards = new ArrayList<>();
-            slots.forEach(slot -> shards.add(carryShard(shadowTag, liveTag, Integer.parseInt(slot))));
-            return shadowMarker.thenCombine(CompletableFuture.allOf(shards.toArray(CompletableFuture[]::new)), (marker, done) -> {
-                long latest = marker;
-                for (CompletableFuture<Long> shard : shards) {
-                    latest = Math.max(latest, shard.join());
-                }
-                return latest;
-            });
+            List<Integer> ordered = slots.stream().map(Integer::parseInt).sorted().toList();
+            CompletableFuture<Long> latest = shadowMarker;
+            for (int from = 0; from < ordered.size(); from += SHARDS_AT_ONCE) {
+                List<Integer> window = ordered.subList(from, Math.min(from + SHARDS_AT_ONCE, ordered.size()));
+                latest = latest.thenCompose(before -> carryShards(shadowTag, liveTag, window)
+                        .thenApply(missed -> Math.max(before, missed)));
+            }
+            return latest;
         });
+    }
+
+    /** A window of shards at once: the latest invalidation any of them missed, or -1. */
+    private CompletableFuture<Long> carryShards(TagKey shadowTag, TagKey liveTag, List<Integer> slots) {
+        List<CompletableFuture<Long>> shards = new ArrayList<>(slots.size());
+        slots.forEach(slot -> shards.add(carryShard(shadowTag, liveTag, slot)));
+        return CompletableFuture.allOf(shards.toArray(CompletableFuture[]::new))
+                .thenApply(done -> shards.stream().mapToLong(CompletableFuture::join).max().orElse(-1L));
     }
 
     /** One slot's shard: announce the slot on the live side, then register; the latest invalidation it missed. */
