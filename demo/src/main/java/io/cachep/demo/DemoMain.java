@@ -85,7 +85,7 @@ public final class DemoMain implements Callable<Integer> {
                 DemoProducer.Summary produced = produce(stack, produceFor, progress, projector);
                 progress.step("produced " + produced.total() + " records; waiting for the projector to catch up");
                 CatchUp.await(projector, produced.total(), DurationText.parse(catchUpTimeout), progress);
-                out.print(new DemoReport(produced, projector.metrics(), stack.redisUri(), rules).render());
+                out.print(new DemoReport(produced, projector.metrics(), config.redis(), rules).render());
                 out.flush();
             }
             progress.step("stopping devstack");

@@ -1,17 +1,17 @@
 package io.cachep.demo;
 
 import io.cachep.apply.ApplyOutcome;
+import io.cachep.apply.RedisTarget;
+import io.cachep.config.RedisEndpoint;
 import io.cachep.producer.DemoProducer;
 import io.cachep.projector.topology.ProjectionMetrics;
 import io.cachep.rules.KeyLayout;
 import io.cachep.rules.ProjectionRules;
 import io.cachep.text.TextTable;
 import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,13 +26,14 @@ final class DemoReport {
 
     private final DemoProducer.Summary produced;
     private final ProjectionMetrics metrics;
-    private final String redisUri;
+    private final RedisEndpoint endpoint;
     private final KeyLayout layout;
 
-    DemoReport(DemoProducer.Summary produced, ProjectionMetrics metrics, String redisUri, ProjectionRules rules) {
+    /** @param endpoint the projector's Redis (a single server or a cluster, with its credentials and TLS) */
+    DemoReport(DemoProducer.Summary produced, ProjectionMetrics metrics, RedisEndpoint endpoint, ProjectionRules rules) {
         this.produced = produced;
         this.metrics = metrics;
-        this.redisUri = redisUri;
+        this.endpoint = endpoint;
         this.layout = new KeyLayout(rules.namespace());
     }
 
@@ -50,23 +51,25 @@ final class DemoReport {
         outcomes.row("dead-lettered (dlq)", metrics.count(ProjectionMetrics.DLQ_OUTCOME));
         out.append(outcomes.render()).append('\n');
 
-        RedisClient client = RedisClient.create(redisUri);
-        try (StatefulRedisConnection<String, String> connection = client.connect()) {
-            RedisCommands<String, String> redis = connection.sync();
+        try (RedisTarget target = RedisTarget.connect(endpoint, null)) {
+            RedisClusterCommands<String, String> redis = target.sync(); // routes each key to its slot's primary
             List<String> dataKeys = new ArrayList<>();
             long fences = 0;
-            ScanCursor cursor = ScanCursor.INITIAL;
-            do {
-                KeyScanCursor<String> page = redis.scan(cursor, ScanArgs.Builder.matches(layout.scanPattern()).limit(1000));
-                for (String key : page.getKeys()) {
-                    if (layout.isMetadata(key)) {
-                        fences++;
-                    } else {
-                        dataKeys.add(key);
+            // On a Redis Cluster each primary holds its own slots' keys: scan every one, as the topology is now.
+            for (RedisClusterCommands<String, String> primary : target.primariesNow()) {
+                ScanCursor cursor = ScanCursor.INITIAL;
+                do {
+                    KeyScanCursor<String> page = primary.scan(cursor, ScanArgs.Builder.matches(layout.scanPattern()).limit(1000));
+                    for (String key : page.getKeys()) {
+                        if (layout.isMetadata(key)) {
+                            fences++;
+                        } else {
+                            dataKeys.add(key);
+                        }
                     }
-                }
-                cursor = page;
-            } while (!cursor.isFinished());
+                    cursor = page;
+                } while (!cursor.isFinished());
+            }
             TextTable keys = new TextTable("redis (namespace " + layout.namespace() + ")", "keys");
             keys.row("entries", dataKeys.size());
             keys.row("metadata (fences, tombstones, tag indexes)", fences);
@@ -78,8 +81,6 @@ final class DemoReport {
             onePerKind.values().stream().limit(SAMPLES).forEach(key -> samples.row(key,
                     ttl(redis.pttl(key)), value(redis, key)));
             out.append(samples.render());
-        } finally {
-            client.shutdown();
         }
         return out.toString();
     }
@@ -92,7 +93,7 @@ final class DemoReport {
         return d.toMinutes() + "m" + String.format("%02d", d.toSecondsPart()) + "s";
     }
 
-    private static String value(RedisCommands<String, String> redis, String key) {
+    private static String value(RedisClusterCommands<String, String> redis, String key) {
         return switch (redis.type(key)) {
             case "hash" -> render(redis.hgetall(key));
             case "string" -> redis.get(key);

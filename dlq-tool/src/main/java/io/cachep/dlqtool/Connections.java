@@ -1,14 +1,17 @@
 package io.cachep.dlqtool;
 
-import io.cachep.apply.RedisConnector;
+import io.cachep.apply.RedisTarget;
 import io.cachep.config.ProjectorConfig;
-import io.lettuce.core.RedisClient;
 
-/** Clients for the deployment the configuration points at, with the projector's own Redis options. */
+/** Connections to the deployment the configuration points at, with the projector's own Redis options. */
 final class Connections {
     private Connections() {}
 
-    static RedisClient redis(ProjectorConfig config) {
-        return RedisConnector.client(config.redis());
+    /**
+     * The Redis the projector writes: a single server, or a Redis Cluster when {@code projector.redis.cluster} is set
+     * (every command then keeps each call within one slot, and scans visit every primary).
+     */
+    static RedisTarget redis(ProjectorConfig config) {
+        return RedisTarget.connect(config.redis(), null);
     }
 }

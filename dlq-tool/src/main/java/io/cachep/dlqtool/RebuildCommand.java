@@ -2,6 +2,7 @@ package io.cachep.dlqtool;
 
 import io.cachep.apply.RedisApplier;
 import io.cachep.apply.RedisSnapshots;
+import io.cachep.apply.RedisTarget;
 import io.cachep.apply.ShadowPromoter;
 import io.cachep.cli.OutputFormat;
 import io.cachep.config.ProjectorConfig;
@@ -18,8 +19,6 @@ import io.cachep.rules.ProjectionRules;
 import io.cachep.rules.RuleEngine;
 import io.cachep.rules.reference.Divergence;
 import io.cachep.rulesfile.RulesFileLoader;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
@@ -110,37 +109,35 @@ final class RebuildCommand implements Callable<Integer> {
                 report.refused(history);
                 return ExitCodes.FAILED;
             }
-            RedisClient client = Connections.redis(config);
-            try (StatefulRedisConnection<String, String> redis = client.connect()) {
+            try (RedisTarget redis = Connections.redis(config)) {
                 if (!execute) {
                     Optional<RebuildCheckpoint> interrupted = RebuildCheckpoint.load(redis.sync(), live.shadow());
                     LogModel.Projected projected = LogModel.read(reader, ends, engine, err);
-                    List<Divergence> divergences = Divergence.between(projected.expected(),
-                            RedisSnapshots.read(redis.sync(), live));
+                    List<Divergence> divergences = Divergence.between(projected.expected(), RedisSnapshots.read(redis, live));
                     report.dryRun(history, projected, divergences, interrupted, restart);
                 } else {
                     rebuild(config, rules, live, reader, redis, err, report, history);
                 }
-            } finally {
-                client.shutdown();
             }
             return history.partial() ? ExitCodes.PARTIAL : ExitCodes.OK;
         }
     }
 
     private void rebuild(ProjectorConfig config, ProjectionRules rules, KeyLayout live, LogReader reader,
-                         StatefulRedisConnection<String, String> redis, PrintWriter err, RebuildReport report,
+                         RedisTarget redis, PrintWriter err, RebuildReport report,
                          LogHistory history) throws Exception {
         KeyLayout shadow = live.shadow();
         try (RebuildLease lease = RebuildLease.acquire(redis.sync(), shadow)) {
-            RebuildCheckpoint checkpoint = Rebuild.resumeOrStart(redis.sync(), shadow,
+            RebuildCheckpoint checkpoint = Rebuild.resumeOrStart(redis, shadow,
                     RebuildCheckpoint.digest(config.rulesFile()), restart, err);
+            // On a Redis Cluster both keep every call to one slot: the applier splits batches by slot and registers
+            // tags in per-slot shards; the promoter carries tags shard by shard.
             ShadowBuild build = new ShadowBuild(reader, new RuleEngine(rules, shadow),
-                    new RedisApplier(redis.async(), rules.tombstoneRetention(), shadow), rules.topics(),
+                    new RedisApplier(redis, rules.tombstoneRetention(), shadow), rules.topics(),
                     checkpoint.positions(), checkpoint.counts());
             ShadowPromotion promotion = new ShadowPromotion(redis,
-                    new ShadowPromoter(redis.async(), rules.tombstoneRetention(), live), live, build, checkpoint.counts());
-            new Rebuild(build, promotion, checkpoint, lease, redis.sync(), shadow, err, afterCheckpoint).run();
+                    new ShadowPromoter(redis, rules.tombstoneRetention(), live), live, build, checkpoint.counts());
+            new Rebuild(build, promotion, checkpoint, lease, redis, shadow, err, afterCheckpoint).run();
             report.rebuilt(history, checkpoint);
         }
     }

@@ -2,12 +2,12 @@ package io.cachep.dlqtool;
 
 import io.cachep.apply.EventStamp;
 import io.cachep.apply.RedisApplier;
+import io.cachep.apply.RedisTarget;
 import io.cachep.rules.EntryKey;
 import io.cachep.rules.Mutation;
 import io.cachep.rules.RuleEngine;
 import io.cachep.rules.reference.Divergence;
 import io.cachep.rules.reference.ReferenceProjection.LoggedEvent;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -16,13 +16,14 @@ import java.util.Set;
 /**
  * Repairs divergent entries through the fenced path: each entry and its fence are removed together, then every
  * write the log holds for that entry is applied again in version order. Writes of other entries are left alone; a
- * projector writing the same entry meanwhile is safe, since its newer writes win the fence either way.
+ * projector writing the same entry meanwhile is safe, since its newer writes win the fence either way. Works the same on
+ * a Redis Cluster: an entry and its fence share a slot, and the applier keeps every call to one slot.
  */
 final class Repair {
     private final RuleEngine engine;
-    private final StatefulRedisConnection<String, String> redis;
+    private final RedisTarget redis;
 
-    Repair(RuleEngine engine, StatefulRedisConnection<String, String> redis) {
+    Repair(RuleEngine engine, RedisTarget redis) {
         this.engine = engine;
         this.redis = redis;
     }
@@ -33,9 +34,10 @@ final class Repair {
         divergences.forEach(d -> keys.add(d.key()));
         for (String key : keys) {
             EntryKey entry = engine.layout().entryOfDataKey(key);
-            redis.sync().del(entry.data(), entry.fence()); // same hash tag: one atomic command
+            redis.sync().del(entry.data(), entry.fence()); // same hash tag, so one slot: one atomic command
         }
-        RedisApplier applier = new RedisApplier(redis.async(), engine.rules().tombstoneRetention(), engine.layout());
+        // On a Redis Cluster the applier keeps each call to one slot and registers tags in per-slot shards.
+        RedisApplier applier = new RedisApplier(redis, engine.rules().tombstoneRetention(), engine.layout());
         log.stream()
                 .sorted(Comparator.comparingLong(logged -> logged.event().entityVersion()))
                 .forEach(logged -> {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cachep.apply.ApplyOutcome;
 import io.cachep.apply.EventStamp;
 import io.cachep.apply.RedisApplier;
+import io.cachep.apply.RedisTarget;
 import io.cachep.cli.OutputFormat;
 import io.cachep.config.ProjectorConfig;
 import io.cachep.config.cli.ConfigOptions;
@@ -15,8 +16,6 @@ import io.cachep.rules.RuleEngine;
 import io.cachep.rules.reference.ReferenceProjection.LoggedEvent;
 import io.cachep.rulesfile.RulesFileLoader;
 import io.cachep.text.TextTable;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.PrintWriter;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -140,9 +139,9 @@ final class ReplayCommand implements Callable<Integer> {
     private Map<String, Long> apply(ProjectorConfig config, RuleEngine engine, LogReader reader, Map<TopicPartition, Long> starts,
                                     Map<TopicPartition, Long> ends, long total, PrintWriter err) throws Exception {
         Map<String, Long> counts = new LinkedHashMap<>();
-        RedisClient client = Connections.redis(config);
-        try (StatefulRedisConnection<String, String> redis = client.connect()) {
-            RedisApplier applier = new RedisApplier(redis.async(), engine.rules().tombstoneRetention(), engine.layout());
+        try (RedisTarget redis = Connections.redis(config)) {
+            // Slot-safe on a Redis Cluster: one call per slot, tags registered in per-slot shards.
+            RedisApplier applier = new RedisApplier(redis, engine.rules().tombstoneRetention(), engine.layout());
             LoggedEvents events = new LoggedEvents();
             Progress progress = new Progress(err, "replaying " + topic, total);
             List<CompletableFuture<List<ApplyOutcome>>> window = new ArrayList<>();
@@ -163,8 +162,6 @@ final class ReplayCommand implements Callable<Integer> {
             }, progress::update);
             drain(window, counts);
             progress.finish(counts.values().stream().mapToLong(Long::longValue).sum());
-        } finally {
-            client.shutdown();
         }
         return counts;
     }

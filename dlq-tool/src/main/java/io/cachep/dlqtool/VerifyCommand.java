@@ -2,6 +2,7 @@ package io.cachep.dlqtool;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cachep.apply.RedisSnapshots;
+import io.cachep.apply.RedisTarget;
 import io.cachep.apply.VerificationRecord;
 import io.cachep.cli.OutputFormat;
 import io.cachep.config.ProjectorConfig;
@@ -14,8 +15,6 @@ import io.cachep.rules.reference.EntrySnapshot;
 import io.cachep.rules.reference.ReferenceProjection.LoggedEvent;
 import io.cachep.rulesfile.RulesFileLoader;
 import io.cachep.text.TextTable;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -90,20 +89,18 @@ final class VerifyCommand implements Callable<Integer> {
         long records = projected.records();
         Map<String, EntrySnapshot> expected = projected.expected();
         List<Divergence> divergences;
-        RedisClient client = Connections.redis(config);
-        try (StatefulRedisConnection<String, String> redis = client.connect()) {
-            Map<String, EntrySnapshot> actual = RedisSnapshots.read(redis.sync(), engine.layout());
+        // On a Redis Cluster, each read scans every primary as the topology is now.
+        try (RedisTarget redis = Connections.redis(config)) {
+            Map<String, EntrySnapshot> actual = RedisSnapshots.read(redis, engine.layout());
             divergences = Divergence.between(expected, actual);
             if (repair && execute && !divergences.isEmpty()) {
                 int repaired = new Repair(engine, redis).repair(divergences, log);
                 err.println("repaired " + repaired + " entries; verifying again");
-                divergences = Divergence.between(expected, RedisSnapshots.read(redis.sync(), engine.layout()));
+                divergences = Divergence.between(expected, RedisSnapshots.read(redis, engine.layout()));
             } else if (repair && !divergences.isEmpty()) {
                 err.println("dry run: " + divergences.size() + " entries would be repaired; add --execute");
             }
             VerificationRecord.write(redis.sync(), engine.layout(), expected.size(), divergences);
-        } finally {
-            client.shutdown();
         }
         print(out, records, expected.size(), divergences);
         return divergences.isEmpty() ? ExitCodes.OK : ExitCodes.PARTIAL;

@@ -43,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(DevStackExtension.class)
 class RebuildBesideProjectorIT {
-    private static final String FIXED_RULES = """
+    static final String FIXED_RULES = """
             namespace: ${namespace}
             rules:
               - name: item-saved
@@ -70,7 +70,7 @@ class RebuildBesideProjectorIT {
                   - invalidate-tag: { tag: "tenant:{subject}" }
             """;
     /** The wrong rules: the name lands in a misnamed field, and a stray key is written per item. */
-    private static final String WRONG_RULES = FIXED_RULES
+    static final String WRONG_RULES = FIXED_RULES
             .replace("name: \"{data.name}\" }", "label: \"{data.name}\" }")
             .replace("      - set-add: { key: \"tenant:{data.tenant}:items\", member: \"{subject}\" }",
                     "      - set-add: { key: \"tenant:{data.tenant}:items\", member: \"{subject}\" }\n"

@@ -1,5 +1,6 @@
 package io.cachep.dlqtool;
 
+import io.cachep.apply.RedisTarget;
 import io.cachep.config.ConfigLoader;
 import io.cachep.config.ProjectorConfig;
 import io.cachep.devstack.DevStack;
@@ -72,6 +73,22 @@ public final class TestDeployment {
                 "PROJECTOR_DLQ_TOPIC", dlq, "PROJECTOR_HTTP_PORT", "0", "PROJECTOR_KAFKA_COMMIT_INTERVAL_MS", "100"));
         deployment.writeRules(rulesTemplate);
         return deployment;
+    }
+
+    /**
+     * The same deployment on a Redis Cluster instead of devstack's single server: the projector and every dlq-tool
+     * command of it then run with {@code PROJECTOR_REDIS_CLUSTER=true} and the cluster's seed list.
+     */
+    public TestDeployment onCluster(String seedUri) {
+        Map<String, String> changed = new HashMap<>(env);
+        changed.put("PROJECTOR_REDIS_URI", seedUri);
+        changed.put("PROJECTOR_REDIS_CLUSTER", "true");
+        return new TestDeployment(stack, topic, dlq, namespace, rules, Map.copyOf(changed));
+    }
+
+    /** A connection to this deployment's Redis as configured (a single server or a cluster); the caller closes it. */
+    public RedisTarget redis() throws Exception {
+        return RedisTarget.connect(new ConfigLoader(env).load(Optional.empty(), Map.of()).redis(), null);
     }
 
     /** Replaces the rules file (a projector started afterwards reads the new one). */

@@ -2,6 +2,7 @@ package io.cachep.apply;
 
 import io.cachep.config.ProjectorConfig;
 import io.cachep.config.RedisEndpoint;
+import io.cachep.rules.SlotTokens;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 
 /**
  * The Redis that cachep talks to, a single server or a Redis Cluster, behind the command interfaces both share
@@ -28,6 +30,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * primary (loading the library, scanning the keyspace) asks {@link #primaries()}.
  */
 public final class RedisTarget implements AutoCloseable {
+    private static final List<Integer> ALL_SLOTS =
+            IntStream.range(0, SlotTokens.SLOT_COUNT).boxed().toList();
+
     private final RedisClient client;
     private final StatefulRedisConnection<String, String> connection;
     private final RedisClusterClient clusterClient;
@@ -37,8 +42,8 @@ public final class RedisTarget implements AutoCloseable {
     private final AcknowledgedWrites writes;
     private final AtomicLong lastRefreshAsked = new AtomicLong();
 
-    /** A primary of the cluster (or the one server) and the connection to it. */
-    public record Primary(String name, RedisClusterAsyncCommands<String, String> commands) {}
+    /** A shard: its primary's address (how logs and /ready name it) and the connection to that primary. */
+    public record Shard(String name, RedisClusterAsyncCommands<String, String> commands) {}
 
     private RedisTarget(RedisClient client, StatefulRedisConnection<String, String> connection,
                         RedisClusterClient clusterClient, StatefulRedisClusterConnection<String, String> clusterConnection,
@@ -173,6 +178,33 @@ public final class RedisTarget implements AutoCloseable {
                 .toList();
     }
 
+    /**
+     * A primary as the cluster describes it at one moment: its node id (a failover gives the shard a new one), the
+     * slots it serves, and a synchronous connection to it alone (a {@code SCAN} on it sees only its keys).
+     */
+    public record Primary(String nodeId, List<Integer> slots, RedisClusterCommands<String, String> commands) {
+        public Primary {
+            slots = List.copyOf(slots);
+        }
+    }
+
+    /**
+     * Each primary that serves slots, with its node id and slots, after asking the cluster for its topology now: for
+     * a scan that must say which slots it has covered, so that it can resume after the topology changed. A single
+     * server is one primary with an empty node id and every slot.
+     */
+    public List<Primary> primariesWithSlotsNow() {
+        if (!cluster()) {
+            return List.of(new Primary("", ALL_SLOTS, connection.sync()));
+        }
+        clusterClient.refreshPartitions();
+        return clusterConnection.getPartitions().stream()
+                .filter(RedisTarget::servesSlots)
+                .map(node -> new Primary(node.getNodeId(), node.getSlots(),
+                        clusterConnection.getConnection(node.getNodeId()).sync()))
+                .toList();
+    }
+
     /** A primary that owns slots: one without (a node being added, a replica not yet told) holds no keys of ours. */
     private static boolean servesSlots(RedisClusterNode node) {
         return node.is(RedisClusterNode.NodeFlag.UPSTREAM) && !node.getSlots().isEmpty();
@@ -183,9 +215,9 @@ public final class RedisTarget implements AutoCloseable {
      * a cluster client routes that slot's commands over). Fails with a transient CLUSTERDOWN when no primary is known
      * for the slot, and asks for a fresh topology.
      */
-    CompletableFuture<Primary> primaryOf(String key) {
+    CompletableFuture<Shard> primaryOf(String key) {
         if (!cluster()) {
-            return CompletableFuture.completedFuture(new Primary(name, connection.async()));
+            return CompletableFuture.completedFuture(new Shard(name, connection.async()));
         }
         int slot = SlotHash.getSlot(key);
         RedisClusterNode owner = clusterConnection.getPartitions().getPartitionBySlot(slot);
@@ -196,7 +228,7 @@ public final class RedisTarget implements AutoCloseable {
         String host = owner.getUri().getHost();
         int port = owner.getUri().getPort();
         return clusterConnection.getConnectionAsync(host, port)
-                .thenApply(node -> new Primary(host + ":" + port, node.async()));
+                .thenApply(node -> new Shard(host + ":" + port, node.async()));
     }
 
     /**
@@ -225,12 +257,12 @@ public final class RedisTarget implements AutoCloseable {
      * Each shard's primary, by address, as the client's topology has it now (not refreshed: a primary that died stays
      * listed until its replica is promoted and the client learns of it). For a single server: itself.
      */
-    public List<Primary> shards() {
+    public List<Shard> shards() {
         if (!cluster()) {
-            return List.of(new Primary(name, connection.async()));
+            return List.of(new Shard(name, connection.async()));
         }
         return clusterConnection.getPartitions().stream().filter(RedisTarget::servesSlots)
-                .map(node -> new Primary(node.getUri().getHost() + ":" + node.getUri().getPort(),
+                .map(node -> new Shard(node.getUri().getHost() + ":" + node.getUri().getPort(),
                         clusterConnection.getConnection(node.getNodeId()).async()))
                 .toList();
     }

@@ -23,7 +23,8 @@ import java.util.concurrent.CompletableFuture;
  *       newer) from what the shadow already covers, and merges the entry cell by cell in one atomic call.</li>
  *   <li>{@link #promoteTag}: carries a tag over, so a later invalidation by the projector reaches promoted entries:
  *       the shadow's registrations into the live index, then the latest invalidation (the shadow's, or one the live
- *       index saw that a registration was late for) replayed through the projector's own fenced path.</li>
+ *       index saw that a registration was late for) replayed through the projector's own fenced path. On a Redis
+ *       Cluster the registrations live in per-slot shards, and are carried shard by shard ({@link ShardedTagCarry}).</li>
  * </ul>
  */
 public final class ShadowPromoter {
@@ -37,14 +38,34 @@ public final class ShadowPromoter {
     private final KeyLayout shadow;
     private final RedisLibrary library;
     private final RedisApplier liveApplier;
+    /** On a Redis Cluster, where tags are carried shard by shard; null on one server. */
+    private final ShardedTagCarry shardedTags;
 
+    /** A promoter on one server. */
     public ShadowPromoter(RedisClusterAsyncCommands<String, String> redis, Duration tombstoneRetention, KeyLayout live) {
+        this(redis, new RedisLibrary(redis), tombstoneRetention, live, null);
+    }
+
+    /**
+     * A promoter on a single server or a Redis Cluster: each promote keeps to one slot (an entry's live and shadow
+     * keys share its hash tag), and on a cluster tags are carried per index shard and the replayed invalidation takes
+     * the projector's own path through the tag's registry of slots.
+     */
+    public ShadowPromoter(RedisTarget target, Duration tombstoneRetention, KeyLayout live) {
+        this(target.async(), new RedisLibrary(target), tombstoneRetention, live, target);
+    }
+
+    private ShadowPromoter(RedisClusterAsyncCommands<String, String> redis, RedisLibrary library,
+                           Duration tombstoneRetention, KeyLayout live, RedisTarget target) {
         this.redis = redis;
         this.tombstoneRetention = tombstoneRetention;
         this.live = live;
         this.shadow = live.shadow();
-        this.library = new RedisLibrary(redis);
-        this.liveApplier = new RedisApplier(library, tombstoneRetention, live);
+        this.library = library;
+        boolean cluster = target != null && target.cluster();
+        this.liveApplier = cluster ? new RedisApplier(target, tombstoneRetention, live)
+                : new RedisApplier(library, tombstoneRetention, live);
+        this.shardedTags = cluster ? new ShardedTagCarry(redis, library, live) : null;
     }
 
     /** The live fence of the entry with this rendered key, as it is now (empty when it has none). */
@@ -79,6 +100,17 @@ public final class ShadowPromoter {
 
     /** Carries the tag with this rendered name over from the shadow (see the class comment). */
     public CompletableFuture<Void> promoteTag(String renderedTag) {
+        CompletableFuture<Long> latest = shardedTags != null ? shardedTags.carry(renderedTag) : carryIndex(renderedTag);
+        return latest.thenCompose(time -> time < 0 ? CompletableFuture.completedFuture(null)
+                : liveApplier.apply(new EventStamp(0, time), List.of(new Mutation.InvalidateTag(RULE, live.tag(renderedTag))))
+                        .thenApply(outcomes -> null));
+    }
+
+    /**
+     * On one server: the shadow's registrations into the live index; the latest invalidation to replay (the shadow's,
+     * or a live one a registration was late for), or -1 for none.
+     */
+    private CompletableFuture<Long> carryIndex(String renderedTag) {
         TagKey shadowTag = shadow.tag(renderedTag);
         TagKey liveTag = live.tag(renderedTag);
         CompletableFuture<String> shadowMarker = redis.get(shadowTag.flushedAt()).toCompletableFuture();
@@ -100,9 +132,7 @@ public final class ShadowPromoter {
                 }
                 return latest;
             });
-        }).thenCompose(latest -> latest < 0 ? CompletableFuture.completedFuture(null)
-                : liveApplier.apply(new EventStamp(0, latest), List.of(new Mutation.InvalidateTag(RULE, liveTag)))
-                        .thenApply(outcomes -> null));
+        });
     }
 
     private CompletableFuture<String> register(TagKey tag, long time, String dataKey) {

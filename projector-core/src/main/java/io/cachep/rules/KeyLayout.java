@@ -126,9 +126,12 @@ public final class KeyLayout {
         return rest.charAt(0) == RESERVED_PREFIX ? Optional.empty() : Optional.of(rest);
     }
 
-    /** The rendered tag of a tag's index or invalidation marker in this namespace; empty for any other key. */
+    /**
+     * The rendered tag of a tag's index, invalidation marker or (on a Redis Cluster, where the tag's own index stays
+     * empty) registry of slots, in this namespace; empty for any other key, index shards included.
+     */
     public Optional<String> renderedTagOf(String key) {
-        for (String segment : new String[] {TAG_SEGMENT, TAG_FLUSH_SEGMENT}) {
+        for (String segment : new String[] {TAG_SEGMENT, TAG_FLUSH_SEGMENT, TAG_SLOTS_SEGMENT}) {
             String prefix = namespace + ':' + segment;
             if (key.startsWith(prefix) && key.length() > prefix.length()) {
                 return Optional.of(key.substring(prefix.length()));

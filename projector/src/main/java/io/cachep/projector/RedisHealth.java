@@ -176,8 +176,8 @@ final class RedisHealth implements AutoCloseable {
      * is Redis unreachable (the exception of the first).
      */
     private void pingPrimaries() throws Exception {
-        List<RedisTarget.Primary> shards = redis.shards();
-        Map<RedisTarget.Primary, java.util.concurrent.CompletableFuture<String>> pings = new java.util.LinkedHashMap<>();
+        List<RedisTarget.Shard> shards = redis.shards();
+        Map<RedisTarget.Shard, java.util.concurrent.CompletableFuture<String>> pings = new java.util.LinkedHashMap<>();
         shards.forEach(shard -> pings.put(shard, shard.commands().ping().toCompletableFuture()));
         Exception first = null;
         java.util.Set<String> down = new java.util.TreeSet<>();
@@ -192,7 +192,7 @@ final class RedisHealth implements AutoCloseable {
         if (first != null && down.size() == shards.size()) {
             throw first;
         }
-        replicaShortfall.retainOnly(shards.stream().map(RedisTarget.Primary::name)
+        replicaShortfall.retainOnly(shards.stream().map(RedisTarget.Shard::name)
                 .collect(java.util.stream.Collectors.toSet()));
         if (!down.isEmpty()) {
             redis.topologyChanged();

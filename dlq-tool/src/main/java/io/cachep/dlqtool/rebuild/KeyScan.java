@@ -1,5 +1,6 @@
 package io.cachep.dlqtool.rebuild;
 
+import io.cachep.apply.RedisTarget;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
@@ -11,6 +12,8 @@ import java.util.function.BiConsumer;
 /**
  * SCAN in batches, resumable: each batch comes with the cursor after it, which a checkpoint can store and a later run
  * can continue from (SCAN returns every key present for the whole scan, across connections and restarts of the scan).
+ * On a Redis Cluster every primary is scanned and the cursor is a {@link ClusterScanPosition} ({@link ClusterKeyScan});
+ * on a single server it is SCAN's own, as checkpoints have always stored it.
  */
 final class KeyScan {
     private KeyScan() {}
@@ -19,6 +22,16 @@ final class KeyScan {
      * Hands {@code each} the keys matching {@code pattern} from {@code cursor} on, in batches of about {@code size}
      * keys (fewer at the end), with the cursor to resume from after that batch ({@code "0"} once the scan is done).
      */
+    static void batches(RedisTarget redis, String pattern, String cursor, int size, BiConsumer<List<String>, String> each) {
+        if (redis.cluster()) {
+            ClusterKeyScan.batches(redis, pattern, cursor, size, each);
+        } else {
+            // A cluster position on a single server (the data moved): the pass starts again, which it allows.
+            batches(redis.sync(), pattern, ClusterScanPosition.isCluster(cursor) ? "0" : cursor, size, each);
+        }
+    }
+
+    /** One server's keys (on a cluster, one node's). */
     static void batches(RedisClusterCommands<String, String> redis, String pattern, String cursor, int size,
                         BiConsumer<List<String>, String> each) {
         ScanArgs args = ScanArgs.Builder.matches(pattern).limit(size);
@@ -40,7 +53,7 @@ final class KeyScan {
     }
 
     /** How many keys match (a progress bar's total). */
-    static long count(RedisClusterCommands<String, String> redis, String pattern) {
+    static long count(RedisTarget redis, String pattern) {
         long[] count = {0};
         batches(redis, pattern, "0", 1000, (keys, next) -> count[0] += keys.size());
         return count[0];

@@ -1,9 +1,9 @@
 package io.cachep.dlqtool.rebuild;
 
+import io.cachep.apply.RedisTarget;
 import io.cachep.dlqtool.Progress;
 import io.cachep.dlqtool.rebuild.RebuildCheckpoint.Phase;
 import io.cachep.rules.KeyLayout;
-import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.Optional;
@@ -21,14 +21,14 @@ public final class Rebuild {
     private final ShadowPromotion promotion;
     private final RebuildCheckpoint checkpoint;
     private final RebuildLease lease;
-    private final RedisClusterCommands<String, String> redis;
+    private final RedisTarget redis;
     private final KeyLayout shadow;
     private final PrintWriter err;
     private final Runnable afterCheckpoint;
 
     /** @param afterCheckpoint runs after each saved checkpoint (tests interrupt a run there) */
     public Rebuild(ShadowBuild build, ShadowPromotion promotion, RebuildCheckpoint checkpoint, RebuildLease lease,
-                   RedisClusterCommands<String, String> redis, KeyLayout shadow, PrintWriter err, Runnable afterCheckpoint) {
+                   RedisTarget redis, KeyLayout shadow, PrintWriter err, Runnable afterCheckpoint) {
         this.build = build;
         this.promotion = promotion;
         this.checkpoint = checkpoint;
@@ -43,9 +43,9 @@ public final class Rebuild {
      * The checkpoint to run from: the interrupted rebuild's when there is one built with the same rules file (and no
      * {@code restart}); otherwise a fresh one, after removing whatever shadow is left (a build must start empty).
      */
-    public static RebuildCheckpoint resumeOrStart(RedisClusterCommands<String, String> redis, KeyLayout shadow, String rulesDigest,
+    public static RebuildCheckpoint resumeOrStart(RedisTarget redis, KeyLayout shadow, String rulesDigest,
                                                   boolean restart, PrintWriter err) {
-        Optional<RebuildCheckpoint> interrupted = RebuildCheckpoint.load(redis, shadow);
+        Optional<RebuildCheckpoint> interrupted = RebuildCheckpoint.load(redis.sync(), shadow);
         if (interrupted.isPresent() && !restart && interrupted.get().rulesDigest().equals(rulesDigest)) {
             err.println("resuming the rebuild started at " + interrupted.get().started() + " (phase "
                     + interrupted.get().phase().name().toLowerCase() + ")");
@@ -55,7 +55,7 @@ public final class Rebuild {
                 + " the interrupted rebuild started at " + found.started() + "; starting from the beginning of the log"));
         ShadowNamespace.remove(redis, shadow, Set.of(RebuildLease.key(shadow)), "0", (keys, next) -> {});
         RebuildCheckpoint fresh = RebuildCheckpoint.start(shadow, rulesDigest);
-        fresh.save(redis);
+        fresh.save(redis.sync());
         return fresh;
     }
 
@@ -87,7 +87,7 @@ public final class Rebuild {
                     Set<String> keep = Set.of(RebuildCheckpoint.key(shadow), RebuildLease.key(shadow));
                     scanned(new Progress(err, "removing the shadow", 0),
                             (at, step) -> ShadowNamespace.remove(redis, shadow, keep, at, step));
-                    checkpoint.delete(redis);
+                    checkpoint.delete(redis.sync());
                     return;
                 }
             }
@@ -116,7 +116,7 @@ public final class Rebuild {
 
     private void save() {
         lease.renew();
-        checkpoint.save(redis);
+        checkpoint.save(redis.sync());
         afterCheckpoint.run();
     }
 }

@@ -1,11 +1,10 @@
 package io.cachep.dlqtool.rebuild;
 
 import io.cachep.apply.PromoteOutcome;
+import io.cachep.apply.RedisTarget;
 import io.cachep.apply.ShadowPromoter;
 import io.cachep.dlqtool.rebuild.RebuildCounts.Count;
 import io.cachep.rules.KeyLayout;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -18,8 +17,9 @@ import java.util.function.BiConsumer;
 /**
  * The switch from the shadow to the live namespace, entry by entry, in batches. For each batch: read the live fences,
  * then catch the shadow up with the log (so it holds every event the projector had applied when they were read), then
- * promote each entry with {@code shadow-promote.lua}, which keeps what the projector has written since where it is
- * newer. See docs/architecture.md, "Rebuild".
+ * promote each entry with the library's {@code promote}, which keeps what the projector has written since where it is
+ * newer. See docs/architecture.md, "Rebuild". On a Redis Cluster each pass scans every primary ({@link KeyScan}) and
+ * each call keeps to one slot: an entry's live and shadow keys share its hash tag.
  *
  * <ol>
  *   <li>{@link #shadowEntries}: every entry the shadow holds (so every entry the log touched, tombstones too).</li>
@@ -33,14 +33,14 @@ public final class ShadowPromotion {
     /** Entries per batch: one fence read, one catch-up and one pipeline of promotes each. */
     static final int BATCH = 500;
 
-    private final StatefulRedisConnection<String, String> redis;
+    private final RedisTarget redis;
     private final ShadowPromoter promoter;
     private final KeyLayout live;
     private final KeyLayout shadow;
     private final ShadowBuild build;
     private final RebuildCounts counts;
 
-    public ShadowPromotion(StatefulRedisConnection<String, String> redis, ShadowPromoter promoter, KeyLayout live,
+    public ShadowPromotion(RedisTarget redis, ShadowPromoter promoter, KeyLayout live,
                            ShadowBuild build, RebuildCounts counts) {
         this.redis = redis;
         this.promoter = promoter;
@@ -52,12 +52,12 @@ public final class ShadowPromotion {
 
     /** How many entries the shadow holds (the first pass's total). */
     public long shadowEntryCount() {
-        return KeyScan.count(redis.sync(), shadow.fenceScanPattern());
+        return KeyScan.count(redis, shadow.fenceScanPattern());
     }
 
     /** Pass 1 from {@code cursor}; {@code afterBatch} gets the entries done and the cursor to resume from. */
     public void shadowEntries(String cursor, BiConsumer<Integer, String> afterBatch) {
-        KeyScan.batches(redis.sync(), shadow.fenceScanPattern(), cursor, BATCH, (keys, next) -> {
+        KeyScan.batches(redis, shadow.fenceScanPattern(), cursor, BATCH, (keys, next) -> {
             Set<String> entries = new LinkedHashSet<>();
             keys.forEach(key -> shadow.renderedKeyOf(key).ifPresent(entries::add));
             promote(entries, true);
@@ -68,8 +68,7 @@ public final class ShadowPromotion {
 
     /** Pass 2 from {@code cursor}; {@code afterBatch} as for {@link #shadowEntries}. */
     public void liveEntries(String cursor, BiConsumer<Integer, String> afterBatch) {
-        RedisClusterCommands<String, String> sync = redis.sync();
-        KeyScan.batches(sync, live.scanPattern(), cursor, BATCH, (keys, next) -> {
+        KeyScan.batches(redis, live.scanPattern(), cursor, BATCH, (keys, next) -> {
             // An entry is visited through its fence; a data key only when it has none (written by hand, or damaged).
             Map<String, CompletableFuture<Boolean>> skip = new LinkedHashMap<>();
             for (String key : keys) {
@@ -94,7 +93,7 @@ public final class ShadowPromotion {
 
     /** Pass 3 from {@code cursor}: every tag the shadow holds. */
     public void tags(String cursor, BiConsumer<Integer, String> afterBatch) {
-        KeyScan.batches(redis.sync(), shadow.tagScanPattern(), cursor, BATCH, (keys, next) -> {
+        KeyScan.batches(redis, shadow.tagScanPattern(), cursor, BATCH, (keys, next) -> {
             Set<String> tags = new LinkedHashSet<>();
             keys.forEach(key -> shadow.renderedTagOf(key).ifPresent(tags::add));
             List<CompletableFuture<Void>> calls = new ArrayList<>();
