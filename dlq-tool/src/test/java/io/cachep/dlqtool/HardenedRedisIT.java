@@ -54,10 +54,11 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(DevStackExtension.class)
 class HardenedRedisIT {
     private static final Path SECURITY_DOC = Path.of("..", "docs", "security.md");
-    private static final String CHANNEL = "cachep-invalidation";
+    static final String CHANNEL = "cachep-invalidation";
     private static final Duration DEADLINE = Duration.ofSeconds(90);
 
-    private static final String RULES = """
+    /** Every kind of operation, tags and invalidate-tag included. */
+    static final String RULES = """
             namespace: ${namespace}
             tombstone-retention: 24h
             rules:
@@ -119,28 +120,7 @@ class HardenedRedisIT {
             Map<String, String> readerEnv = asUser(deployment, redis, "cachep-operator", "operator-pw", ca, operatorCert);
             Map<String, String> repairEnv = asUser(deployment, redis, "cachep-repair", "repair-pw", ca, operatorCert);
 
-            List<ProducerRecord<byte[], byte[]>> log = new ArrayList<>();
-            String topic = deployment.topic();
-            Instant t0 = Instant.now().minusSeconds(60);
-            for (int i = 0; i < 40; i++) {
-                String session = "s-" + i;
-                String user = "u-" + (i % 7);
-                String started = "{\"device\":\"ios-" + i + "\",\"tenant\":\"t-" + (i % 3) + "\",\"user\":\"" + user + "\"}";
-                log.add(event(topic, session, "started", 1, t0.plusMillis(i), started));
-                log.add(event(topic, user, "profile", i + 1, t0.plusMillis(i), "{\"name\":\"n-" + i + "\"}"));
-                log.add(event(topic, "r-" + (i % 5), "joined", i + 1, t0.plusMillis(i),
-                        "{\"user\":\"" + user + "\",\"at\":" + (1000 + i) + "}"));
-                if (i % 4 == 1) {
-                    log.add(event(topic, session, "refreshed", 2, t0.plusMillis(100 + i), "{}"));
-                }
-                if (i % 4 == 2) {
-                    log.add(event(topic, session, "ended", 3, t0.plusMillis(200 + i), "{\"user\":\"" + user + "\"}"));
-                }
-                if (i % 10 == 3) {
-                    log.add(event(topic, session, "started", 1, t0.plusMillis(i), started)); // a duplicate
-                }
-            }
-            log.add(event(topic, "t-1", "flushed", 1, t0.plusSeconds(1), "{}"));
+            List<ProducerRecord<byte[], byte[]>> log = everyOperation(deployment.topic());
             deployment.send(log.toArray(ProducerRecord[]::new));
             List<byte[]> sent = log.stream().map(ProducerRecord::value).toList();
 
@@ -240,6 +220,32 @@ class HardenedRedisIT {
         return client;
     }
 
+    /** A log of every operation {@link #RULES} has, with a refresh, ends, duplicates and a tenant's flush. */
+    static List<ProducerRecord<byte[], byte[]>> everyOperation(String topic) {
+        List<ProducerRecord<byte[], byte[]>> log = new ArrayList<>();
+        Instant t0 = Instant.now().minusSeconds(60);
+        for (int i = 0; i < 40; i++) {
+            String session = "s-" + i;
+            String user = "u-" + (i % 7);
+            String started = "{\"device\":\"ios-" + i + "\",\"tenant\":\"t-" + (i % 3) + "\",\"user\":\"" + user + "\"}";
+            log.add(event(topic, session, "started", 1, t0.plusMillis(i), started));
+            log.add(event(topic, user, "profile", i + 1, t0.plusMillis(i), "{\"name\":\"n-" + i + "\"}"));
+            log.add(event(topic, "r-" + (i % 5), "joined", i + 1, t0.plusMillis(i),
+                    "{\"user\":\"" + user + "\",\"at\":" + (1000 + i) + "}"));
+            if (i % 4 == 1) {
+                log.add(event(topic, session, "refreshed", 2, t0.plusMillis(100 + i), "{}"));
+            }
+            if (i % 4 == 2) {
+                log.add(event(topic, session, "ended", 3, t0.plusMillis(200 + i), "{\"user\":\"" + user + "\"}"));
+            }
+            if (i % 10 == 3) {
+                log.add(event(topic, session, "started", 1, t0.plusMillis(i), started)); // a duplicate
+            }
+        }
+        log.add(event(topic, "t-1", "flushed", 1, t0.plusSeconds(1), "{}"));
+        return log;
+    }
+
     private static ProducerRecord<byte[], byte[]> event(String topic, String subject, String type, long version,
                                                        Instant time, String data) {
         byte[] value = ("{\"specversion\":\"1.0\",\"id\":\"" + type + "-" + subject + "-" + version + "\",\"type\":\""
@@ -248,12 +254,12 @@ class HardenedRedisIT {
         return new ProducerRecord<>(topic, subject.getBytes(StandardCharsets.UTF_8), value);
     }
 
-    private static long processed(ProjectorApp projector) {
+    static long processed(ProjectorApp projector) {
         return Arrays.stream(ApplyOutcome.values()).mapToLong(o -> projector.metrics().count(o.label())).sum()
                 + projector.metrics().count(ProjectionMetrics.DLQ_OUTCOME);
     }
 
-    private static Map<String, ?> model(String topic, ProjectionRules rules, List<byte[]> sent) {
+    static Map<String, ?> model(String topic, ProjectionRules rules, List<byte[]> sent) {
         CloudEventJsonParser parser = new CloudEventJsonParser();
         List<LoggedEvent> log = new ArrayList<>();
         sent.forEach(value -> log.add(new LoggedEvent(topic, parser.parse(null, value))));

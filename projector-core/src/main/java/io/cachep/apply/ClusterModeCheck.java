@@ -29,6 +29,10 @@ final class ClusterModeCheck {
 
     /** For a cluster endpoint whose connection failed: why, in terms of the configuration. */
     static RuntimeException explain(RedisEndpoint endpoint, RuntimeException failure) {
+        RuntimeException denied = permissionError(failure);
+        if (denied != null) {
+            return denied; // said with the grant it needs (RedisPermissions), not as a seed that did not answer
+        }
         List<String> messages = messages(failure);
         if (messages.stream().anyMatch(m -> m.contains("cluster support disabled"))) {
             return new IllegalStateException(endpoint.redactedUri() + " is a single Redis server (cluster support"
@@ -44,6 +48,23 @@ final class ClusterModeCheck {
                     + (reasons.isEmpty() ? "" : ": " + String.join("; ", reasons)), failure);
         }
         return failure;
+    }
+
+    /** The first NOPERM among the failure's causes and what they suppressed (one per seed), or null. */
+    private static RuntimeException permissionError(Throwable failure) {
+        for (Throwable e : Causes.of(failure)) {
+            if (e instanceof RuntimeException runtime && RedisPermissions.isPermissionError(e)) {
+                return runtime;
+            }
+            for (Throwable suppressed : e.getSuppressed()) {
+                for (Throwable s : Causes.of(suppressed)) {
+                    if (s instanceof RuntimeException runtime && RedisPermissions.isPermissionError(s)) {
+                        return runtime;
+                    }
+                }
+            }
+        }
+        return null;
     }
 
     /** The messages of the failure, its causes and what it suppressed (Lettuce adds one per seed), each once. */
