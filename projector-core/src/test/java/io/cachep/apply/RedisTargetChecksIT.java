@@ -122,6 +122,40 @@ class RedisTargetChecksIT {
         }
     }
 
+    @Test
+    void aSingleServerWaitsForItsReplicaToo() throws Exception {
+        try (RedisServer replica = RedisServer.start(RedisServer.Options.defaults()
+                .withExtraArgs("--replicaof", "127.0.0.1", Integer.toString(standalone.port())))) {
+            org.awaitility.Awaitility.await("the replica's first copy").atMost(Duration.ofSeconds(30)).until(() ->
+                    info(replica).contains("master_link_status:up"));
+            Recorder recorder = new Recorder();
+            try (RedisTarget redis = RedisTarget.connect(config(standalone.uri(), false, 1).redis(), null,
+                    new ReplicaWait(1, Duration.ofMillis(300), recorder))) {
+                redis.writes().send("w:{one}", node -> node.set("w:{one}", "1")).get(5, TimeUnit.SECONDS);
+                assertThat(recorder.acknowledged).containsExactly("127.0.0.1:" + standalone.port());
+
+                replica.pause();
+                try {
+                    CompletableFuture<String> held = redis.writes().send("w:{one}", node -> node.set("w:{one}", "2"));
+                    assertThatThrownBy(() -> held.get(5, TimeUnit.SECONDS))
+                            .hasCauseInstanceOf(ReplicasShortException.class);
+                } finally {
+                    replica.resume();
+                }
+                redis.writes().send("w:{one}", node -> node.set("w:{one}", "3")).get(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static String info(RedisServer server) {
+        io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(server.uri());
+        try (var connection = client.connect()) {
+            return connection.sync().info("replication");
+        } finally {
+            client.shutdown();
+        }
+    }
+
     /** A key of ours whose slot the primary named {@code shard} owns. */
     private static String keyServedBy(RedisTarget redis, String shard) throws Exception {
         for (int i = 0; ; i++) {
