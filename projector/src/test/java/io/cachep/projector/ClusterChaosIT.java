@@ -36,10 +36,10 @@ class ClusterChaosIT {
     private static final Duration FAILOVER = Duration.ofSeconds(60);
 
     @Test
-    void shouldEndEqualToTheModelAfterAPrimaryIsKilledAndSlotsMigrateUnderLoad(DevStack stack, TestIsolation isolation)
+    void shouldEndEqualToTheModelAfterAPrimaryIsKilledAndSlotsMigrateUnderLoad(DevStack stack, TestIsolation isolation,
+                                                                       RedisCluster cluster)
             throws Exception {
-        try (RedisCluster cluster = RedisCluster.start(RedisCluster.Options.defaults());
-             ProjectorHarness projector = new ProjectorHarness(stack, isolation, ProjectionEndToEndIT.RULES,
+        try (ProjectorHarness projector = new ProjectorHarness(stack, isolation, ProjectionEndToEndIT.RULES,
                      cluster.uri(), 3, Map.of("projector.redis.cluster", "true",
                              "projector.redis.command.timeout.ms", "1000",
                              // Without it a write the killed primary acknowledged but had not yet sent to its

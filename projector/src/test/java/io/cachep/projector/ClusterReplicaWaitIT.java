@@ -36,10 +36,10 @@ class ClusterReplicaWaitIT {
     private static final Duration FAILOVER = Duration.ofSeconds(60);
 
     @Test
-    void shouldHoldAShardShortOfReplicasAndLoseNothingWhenItsPrimaryDies(DevStack stack, TestIsolation isolation)
+    void shouldHoldAShardShortOfReplicasAndLoseNothingWhenItsPrimaryDies(DevStack stack, TestIsolation isolation,
+                                                                       RedisCluster cluster)
             throws Exception {
-        try (RedisCluster cluster = RedisCluster.start(RedisCluster.Options.defaults());
-             ProjectorHarness projector = new ProjectorHarness(stack, isolation, ProjectionEndToEndIT.RULES,
+        try (ProjectorHarness projector = new ProjectorHarness(stack, isolation, ProjectionEndToEndIT.RULES,
                      cluster.uri(), 3, Map.of("projector.redis.cluster", "true",
                              "projector.redis.command.timeout.ms", "1000",
                              "projector.redis.wait.replicas", "1",

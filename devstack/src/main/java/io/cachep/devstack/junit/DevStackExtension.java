@@ -2,6 +2,7 @@ package io.cachep.devstack.junit;
 
 import io.cachep.devstack.DevStack;
 import io.cachep.devstack.KafkaBroker;
+import io.cachep.devstack.RedisCluster;
 import io.cachep.devstack.RedisServer;
 import java.lang.reflect.Method;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -10,7 +11,8 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * Gives integration tests a shared {@link DevStack} and per-test {@link TestIsolation} names as parameters.
+ * Gives integration tests a shared {@link DevStack}, per-test {@link TestIsolation} names and, when asked for, a
+ * {@link RedisCluster} of their own as parameters.
  *
  * <pre>{@code
  * @ExtendWith(DevStackExtension.class)
@@ -39,6 +41,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * Each test is handed the stack only while both processes still run, so a broken one fails the next test at once
  * with the reason instead of by a timeout.
  *
+ * <p>A {@link RedisCluster} parameter is a new cluster (three primaries, a replica each) for that test alone, which
+ * may kill, pause and restart its nodes; it is closed when the test (or, for {@code @BeforeAll}, the class) ends.
+ *
  * <p>A {@link TestIsolation} is per test method when resolved for a test method, a {@code @BeforeEach}/
  * {@code @AfterEach} method or a per-method constructor (the same instance for all of them), and per class when
  * resolved for {@code @BeforeAll} or a per-class constructor.
@@ -55,13 +60,22 @@ public final class DevStackExtension implements ParameterResolver {
     @Override
     public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
         Class<?> type = parameterContext.getParameter().getType();
-        return type == DevStack.class || type == TestIsolation.class;
+        return type == DevStack.class || type == TestIsolation.class || type == RedisCluster.class;
     }
 
     @Override
     public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
         Class<?> type = parameterContext.getParameter().getType();
+        if (type == RedisCluster.class) {
+            return ownCluster(extensionContext);
+        }
         return type == DevStack.class ? sharedStack(extensionContext) : isolation(extensionContext);
+    }
+
+    /** The context's store closes it when the context ends, like the shared stack but per test. */
+    private static RedisCluster ownCluster(ExtensionContext context) {
+        return context.getStore(NAMESPACE).getOrComputeIfAbsent("cluster:" + context.getUniqueId(),
+                key -> RedisCluster.start(RedisCluster.Options.defaults()), RedisCluster.class);
     }
 
     /**

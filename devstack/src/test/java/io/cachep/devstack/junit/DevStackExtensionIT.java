@@ -72,6 +72,14 @@ class DevStackExtensionIT {
     }
 
     @Test
+    void shouldGiveATestThatAsksACluster(io.cachep.devstack.RedisCluster cluster) {
+        assertThat(cluster.primaries()).hasSize(3);
+        assertThat(cluster.replicas()).hasSize(3);
+        assertThat(cluster.uri()).startsWith("redis://127.0.0.1:");
+        assertThat(cluster.nodes()).allMatch(io.cachep.devstack.RedisServer::isAlive);
+    }
+
+    @Test
     void shouldGiveEachTestMethodItsOwnNames(DevStack stack, TestIsolation isolation) {
         assertSharedAndUnique(stack, isolation);
         // The method name is cut at 40 characters to keep topic and group names readable.
