@@ -27,7 +27,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -44,16 +43,10 @@ import org.junit.jupiter.api.io.TempDir;
 class ClusterOperatorIT {
     private static RedisCluster cluster;
 
+    /** One cluster for the class (DevStackExtension starts it, and closes it when the class is done). */
     @BeforeAll
-    static void startCluster() {
-        cluster = RedisCluster.start(RedisCluster.Options.defaults());
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
+    static void startCluster(RedisCluster given) {
+        cluster = given;
     }
 
     @Test

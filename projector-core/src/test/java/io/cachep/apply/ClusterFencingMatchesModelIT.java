@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cachep.config.ConfigLoader;
 import io.cachep.config.ProjectorConfig;
 import io.cachep.devstack.RedisCluster;
+import io.cachep.devstack.junit.DevStackExtension;
 import io.cachep.envelope.EventEnvelope;
 import io.cachep.rules.ProjectionRules;
 import io.cachep.rules.RuleEngine;
@@ -23,9 +24,9 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * parts, and tags live in per-slot index shards that an invalidation visits through the tag's registry
  * (docs/architecture.md, "Tags across slots").
  */
+@ExtendWith(DevStackExtension.class)
 class ClusterFencingMatchesModelIT {
     private static final int STREAMS = Integer.getInteger("cachep.model.cluster.streams", 60);
     private static final String TOPIC = "events";
@@ -42,16 +44,10 @@ class ClusterFencingMatchesModelIT {
 
     private static RedisCluster cluster;
 
+    /** One cluster for the class (DevStackExtension starts it, and closes it when the class is done). */
     @BeforeAll
-    static void startCluster() {
-        cluster = RedisCluster.start(RedisCluster.Options.defaults());
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
+    static void startCluster(RedisCluster given) {
+        cluster = given;
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.cachep.config.ConfigLoader;
 import io.cachep.config.ProjectorConfig;
 import io.cachep.devstack.RedisCluster;
+import io.cachep.devstack.junit.DevStackExtension;
 import io.cachep.devstack.RedisServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code wait.replicas=1} a write counts only once its primary's replica has it, and a shard whose replica is stopped
  * holds its writes back (a transient failure naming the shard) until the replica is back.
  */
+@ExtendWith(DevStackExtension.class)
 class RedisTargetChecksIT {
     private static RedisCluster cluster;
     private static RedisServer standalone;
@@ -36,9 +39,10 @@ class RedisTargetChecksIT {
     @TempDir
     Path dir;
 
+    /** One cluster for the class (DevStackExtension starts it, and closes it when the class is done). */
     @BeforeAll
-    static void start() {
-        cluster = RedisCluster.start(RedisCluster.Options.defaults());
+    static void start(RedisCluster given) {
+        cluster = given;
         standalone = RedisServer.start(RedisServer.Options.defaults());
     }
 
@@ -46,9 +50,6 @@ class RedisTargetChecksIT {
     static void stop() {
         if (standalone != null) {
             standalone.close();
-        }
-        if (cluster != null) {
-            cluster.close();
         }
     }
 
