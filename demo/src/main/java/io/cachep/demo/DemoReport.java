@@ -56,10 +56,10 @@ final class DemoReport {
             List<String> dataKeys = new ArrayList<>();
             long fences = 0;
             // On a Redis Cluster each primary holds its own slots' keys: scan every one, as the topology is now.
-            for (RedisClusterCommands<String, String> primary : target.primariesNow()) {
+            for (RedisTarget.Primary primary : target.primariesWithSlotsNow()) {
                 ScanCursor cursor = ScanCursor.INITIAL;
                 do {
-                    KeyScanCursor<String> page = primary.scan(cursor, ScanArgs.Builder.matches(layout.scanPattern()).limit(1000));
+                    KeyScanCursor<String> page = primary.commands().scan(cursor, ScanArgs.Builder.matches(layout.scanPattern()).limit(1000));
                     for (String key : page.getKeys()) {
                         if (layout.isMetadata(key)) {
                             fences++;

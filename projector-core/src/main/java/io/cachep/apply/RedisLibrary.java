@@ -93,7 +93,7 @@ public final class RedisLibrary {
      * lacks it gets it on the first call that finds it missing.
      */
     public RedisLibrary(RedisTarget target) {
-        this(target.async(), target::primaries, target.writes());
+        this(target.async(), () -> target.shards().stream().map(RedisTarget.Shard::commands).toList(), target.writes());
     }
 
     private RedisLibrary(RedisClusterAsyncCommands<String, String> redis,

@@ -27,8 +27,8 @@ public final class RedisSnapshots {
             return read(redis.sync(), layout);
         }
         Map<String, EntrySnapshot> entries = new TreeMap<>();
-        for (RedisClusterCommands<String, String> primary : redis.primariesNow()) {
-            scan(primary, layout, key -> {
+        for (RedisTarget.Primary primary : redis.primariesWithSlotsNow()) {
+            scan(primary.commands(), layout, key -> {
                 EntrySnapshot entry = read(redis.sync(), key);
                 if (entry != null) {
                     entries.put(key, entry);

@@ -4,16 +4,16 @@ import io.cachep.config.ProjectorConfig;
 import io.cachep.config.RedisEndpoint;
 import io.cachep.rules.SlotTokens;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
-import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.RedisException;
-import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.models.partitions.Partitions;
+import io.lettuce.core.resource.ClientResources;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +27,8 @@ import java.util.stream.IntStream;
  * The Redis that cachep talks to, a single server or a Redis Cluster, behind the command interfaces both share
  * ({@link RedisClusterAsyncCommands}, {@link RedisClusterCommands}): a call on a cluster goes to the primary of its
  * first key's slot, so code that keeps every call within one slot works on both unchanged. What must reach every
- * primary (loading the library, scanning the keyspace) asks {@link #primaries()}.
+ * primary asks {@link #shards()} (loading the library, probing health: the topology as the client knows it) or
+ * {@link #primariesWithSlotsNow()} (scanning the keyspace: the topology read again, with each primary's slots).
  */
 public final class RedisTarget implements AutoCloseable {
     private static final List<Integer> ALL_SLOTS =
@@ -147,35 +148,6 @@ public final class RedisTarget implements AutoCloseable {
 
     public RedisClusterCommands<String, String> sync() {
         return cluster() ? clusterConnection.sync() : connection.sync();
-    }
-
-    /**
-     * A connection to each primary as the client sees the cluster now (for a single server: itself). Ask again after
-     * a failover: the list is not kept up to date.
-     */
-    public List<RedisClusterAsyncCommands<String, String>> primaries() {
-        if (!cluster()) {
-            return List.of(connection.async());
-        }
-        return clusterConnection.getPartitions().stream()
-                .filter(RedisTarget::servesSlots)
-                .<RedisClusterAsyncCommands<String, String>>map(node -> clusterConnection.getConnection(node.getNodeId()).async())
-                .toList();
-    }
-
-    /**
-     * A synchronous connection to each primary, after asking the cluster for its topology now (a failover or a
-     * migration may have changed it since the client last looked): for what must see every key, such as a scan.
-     */
-    public List<RedisClusterCommands<String, String>> primariesNow() {
-        if (!cluster()) {
-            return List.of(connection.sync());
-        }
-        clusterClient.refreshPartitions();
-        return clusterConnection.getPartitions().stream()
-                .filter(RedisTarget::servesSlots)
-                .<RedisClusterCommands<String, String>>map(node -> clusterConnection.getConnection(node.getNodeId()).sync())
-                .toList();
     }
 
     /**

@@ -35,10 +35,10 @@ class RedisTargetIT {
                 for (int i = 0; i < 100; i++) {
                     redis.sync().set("t:{e-" + i + "}", "v" + i); // 100 hash tags: every primary gets some
                 }
-                assertThat(redis.primaries()).hasSize(3);
+                assertThat(redis.shards()).hasSize(3);
                 long keys = 0;
-                for (var primary : redis.primaries()) {
-                    long own = primary.dbsize().get();
+                for (var shard : redis.shards()) {
+                    long own = shard.commands().dbsize().get();
                     assertThat(own).as("every primary holds some of the keys").isPositive();
                     keys += own;
                 }
