@@ -65,7 +65,7 @@ public final class ShadowPromoter {
         boolean cluster = target != null && target.cluster();
         this.liveApplier = cluster ? new RedisApplier(target, tombstoneRetention, live)
                 : new RedisApplier(library, tombstoneRetention, live);
-        this.shardedTags = cluster ? new ShardedTagCarry(redis, library, live) : null;
+        this.shardedTags = cluster ? new ShardedTagCarry(redis, target.writes(), library, live) : null;
     }
 
     /** The live fence of the entry with this rendered key, as it is now (empty when it has none). */

@@ -32,12 +32,16 @@ final class ShardedTagCarry {
     static final int SHARDS_AT_ONCE = 64;
 
     private final RedisClusterAsyncCommands<String, String> redis;
+    /** For the registry's SADD, acknowledged by replicas when configured, as the projector's announcements are. */
+    private final AcknowledgedWrites writes;
     private final RedisLibrary library;
     private final KeyLayout live;
     private final KeyLayout shadow;
 
-    ShardedTagCarry(RedisClusterAsyncCommands<String, String> redis, RedisLibrary library, KeyLayout live) {
+    ShardedTagCarry(RedisClusterAsyncCommands<String, String> redis, AcknowledgedWrites writes, RedisLibrary library,
+                    KeyLayout live) {
         this.redis = redis;
+        this.writes = writes;
         this.library = library;
         this.live = live;
         this.shadow = live.shadow();
@@ -74,7 +78,8 @@ final class ShardedTagCarry {
         TagKey shadowShard = shadow.tagShard(shadowTag, slot);
         TagKey liveShard = live.tagShard(liveTag, slot);
         // In this order: the registry, then (once Redis has it) the global marker; see the class comment.
-        CompletableFuture<Long> globalMarker = redis.sadd(live.tagSlots(liveTag), Integer.toString(slot)).toCompletableFuture()
+        String registry = live.tagSlots(liveTag);
+        CompletableFuture<Long> globalMarker = writes.send(registry, node -> node.sadd(registry, Integer.toString(slot)))
                 .thenCompose(added -> redis.get(liveTag.flushedAt()).toCompletableFuture())
                 .thenApply(ShardedTagCarry::time);
         return globalMarker.thenCompose(global -> redis.zrangeWithScores(shadowShard.index(), 0, -1).toCompletableFuture()
