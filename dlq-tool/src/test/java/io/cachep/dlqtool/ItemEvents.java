@@ -6,6 +6,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
@@ -25,6 +27,7 @@ final class ItemEvents {
     private final Map<String, Long> versions = new HashMap<>();
     private final Map<String, ProducerRecord<String, byte[]>> held = new HashMap<>();
     private ProducerRecord<String, byte[]> last;
+    private final Set<String> removed = ConcurrentHashMap.newKeySet();
 
     ItemEvents(String topic, Random random) {
         this(topic, random, ITEMS);
@@ -35,6 +38,11 @@ final class ItemEvents {
         this.topic = topic;
         this.random = random;
         this.items = items;
+    }
+
+    /** Items a removal was made for, recorded before the removal is handed out to be sent: a reader may see it gone. */
+    Set<String> removed() {
+        return removed;
     }
 
     int items() {
@@ -52,10 +60,13 @@ final class ItemEvents {
         byte[] event;
         if (item) {
             String tenant = tenantOf(Integer.parseInt(subject.substring(2)));
-            event = random.nextInt(10) == 0
-                    ? CloudEvents.event("removed", subject, version, Instant.now(), Map.of("tenant", tenant))
-                    : CloudEvents.event("saved", subject, version, Instant.now(),
-                            Map.of("version", version, "name", "n" + version, "tenant", tenant));
+            if (random.nextInt(10) == 0) {
+                removed.add(subject);
+                event = CloudEvents.event("removed", subject, version, Instant.now(), Map.of("tenant", tenant));
+            } else {
+                event = CloudEvents.event("saved", subject, version, Instant.now(),
+                        Map.of("version", version, "name", "n" + version, "tenant", tenant));
+            }
         } else {
             Map<String, Object> fields = new HashMap<>();
             for (int i = 0; i <= random.nextInt(2); i++) {

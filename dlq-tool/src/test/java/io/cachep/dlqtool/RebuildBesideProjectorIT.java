@@ -12,14 +12,12 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -75,9 +73,8 @@ class RebuildBesideProjectorIT {
             .replace("      - set-add: { key: \"tenant:{data.tenant}:items\", member: \"{subject}\" }",
                     "      - set-add: { key: \"tenant:{data.tenant}:items\", member: \"{subject}\" }\n"
                             + "      - upsert: { key: \"legacy:{subject}\", json: \"{data}\" }");
-    private static final int ITEMS = 150;
-    private static final int PROFILES = 60;
-    private static final int TENANTS = 3;
+    private static final int ITEMS = ItemEvents.ITEMS;
+    private static final int PROFILES = ItemEvents.PROFILES;
     private static final Duration CATCH_UP = Duration.ofSeconds(120);
 
     @Test
@@ -117,7 +114,7 @@ class RebuildBesideProjectorIT {
 
             try (ProjectorApp fixed = deployment.projector()) {
                 fixed.start();
-                Reader reader = new Reader(client.connect().sync(), live, traffic.removed);
+                Reader reader = new Reader(client.connect().sync(), live, traffic.removed());
                 Thread producing = new Thread(traffic, "traffic");
                 Thread reading = new Thread(reader, "reader");
                 producing.start();
@@ -183,27 +180,16 @@ class RebuildBesideProjectorIT {
         return total;
     }
 
-    /**
-     * Events of items (saved or removed; items i-N belong to tenant t-(N mod 3)) and profiles (one or two fields set to
-     * the event's version), each entity's versions growing; some events are sent after the entity's next one, some
-     * twice. A removed item is recorded before its event is sent, so a reader may see it gone.
-     */
+    /** Sends {@link ItemEvents}, one by one, each acknowledged by the broker, until stopped. */
     private static final class Traffic implements Runnable {
         final AtomicLong sent = new AtomicLong();
-        final Set<String> removed = ConcurrentHashMap.newKeySet();
         private final KafkaProducer<String, byte[]> producer;
-        private final String topic;
-        private final Random random;
-        private final Map<String, Long> versions = new HashMap<>();
-        private final Map<String, byte[]> held = new HashMap<>();
+        private final ItemEvents events;
         private final AtomicBoolean running = new AtomicBoolean(true);
-        private byte[] last;
-        private String lastKey;
 
         Traffic(KafkaProducer<String, byte[]> producer, String topic, Random random) {
             this.producer = producer;
-            this.topic = topic;
-            this.random = random;
+            this.events = new ItemEvents(topic, random);
         }
 
         @Override
@@ -217,54 +203,25 @@ class RebuildBesideProjectorIT {
             running.set(false);
         }
 
+        /** The next event (sometimes none: held back to follow the entity's next; sometimes two). */
         void sendOne() {
-            if (last != null && random.nextInt(20) == 0) {
-                send(lastKey, last); // a duplicate
-                return;
-            }
-            boolean item = random.nextInt(ITEMS + PROFILES) < ITEMS;
-            String subject = item ? "i-" + random.nextInt(ITEMS) : "p-" + random.nextInt(PROFILES);
-            long version = versions.merge(subject, 1L, Long::sum);
-            byte[] event;
-            if (item) {
-                String tenant = "t-" + Integer.parseInt(subject.substring(2)) % TENANTS;
-                if (random.nextInt(10) == 0) {
-                    removed.add(subject);
-                    event = CloudEvents.event("removed", subject, version, Instant.now(), Map.of("tenant", tenant));
-                } else {
-                    event = CloudEvents.event("saved", subject, version, Instant.now(),
-                            Map.of("version", version, "name", "n" + version, "tenant", tenant));
-                }
-            } else {
-                Map<String, Object> fields = new HashMap<>();
-                for (int i = 0; i <= random.nextInt(2); i++) {
-                    fields.put("f" + random.nextInt(5), Long.toString(version));
-                }
-                event = CloudEvents.event("changed", subject, version, Instant.now(), fields);
-            }
-            byte[] late = held.remove(subject);
-            if (late == null && random.nextInt(10) == 0) {
-                held.put(subject, event); // sent after the entity's next event
-                return;
-            }
-            send(subject, event);
-            if (late != null) {
-                send(subject, late);
-            }
+            events.next().forEach(this::send);
         }
 
         void flushTenant(String tenant) {
-            send(tenant, CloudEvents.event("flushed", tenant, 1, Instant.now(), Map.of()));
+            send(events.flush(tenant));
         }
 
-        private void send(String key, byte[] event) {
+        Set<String> removed() {
+            return events.removed();
+        }
+
+        private void send(ProducerRecord<String, byte[]> record) {
             try {
-                producer.send(new ProducerRecord<>(topic, key, event)).get();
+                producer.send(record).get();
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
-            last = event;
-            lastKey = key;
             sent.incrementAndGet();
         }
     }
