@@ -48,6 +48,19 @@ record RedisStats(double mainThreadCpuSeconds, long scriptCalls, long scriptMicr
                 scriptMicros - before.scriptMicros, byCommand);
     }
 
+    /** Two servers' use together: a Redis Cluster's primaries summed, as one Redis would have had to do it all. */
+    RedisStats plus(RedisStats other) {
+        Map<String, Long> byCommand = new java.util.TreeMap<>(callsByCommand);
+        other.callsByCommand.forEach((command, calls) -> byCommand.merge(command, calls, Long::sum));
+        return new RedisStats(mainThreadCpuSeconds + other.mainThreadCpuSeconds, scriptCalls + other.scriptCalls,
+                scriptMicros + other.scriptMicros, byCommand);
+    }
+
+    /** Nothing used: the start of a sum. */
+    static RedisStats none() {
+        return new RedisStats(0, 0, 0, Map.of());
+    }
+
     /** Main-thread CPU microseconds per event. */
     double cpuMicrosPer(long events) {
         return events == 0 ? 0 : mainThreadCpuSeconds * 1e6 / events;

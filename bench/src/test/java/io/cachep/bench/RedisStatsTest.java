@@ -28,4 +28,15 @@ class RedisStatsTest {
         assertThat(used.scriptMicros()).isEqualTo(1000);
         assertThat(used.commandsPer(100)).isEqualTo("hset 1.00, type 0.50, evalsha 0.20");
     }
+
+    @Test
+    void shouldSumTwoServersUseAsOneRedisWouldHaveHadIt() {
+        RedisStats one = RedisStats.parse(CPU_BEFORE, STATS_BEFORE);
+        RedisStats sum = RedisStats.none().plus(one).plus(RedisStats.parse(CPU_AFTER, STATS_AFTER));
+
+        assertThat(sum.mainThreadCpuSeconds()).isCloseTo(9.0 + 13.0, within(1e-9)); // main threads: 8 + 1, then 11 + 2
+        assertThat(sum.scriptCalls()).isEqualTo(40);
+        assertThat(sum.scriptMicros()).isEqualTo(2000);
+        assertThat(sum.callsByCommand()).containsEntry("hset", 180L).containsEntry("type", 50L).containsEntry("evalsha", 40L);
+    }
 }
