@@ -158,6 +158,8 @@ final class BenchReport {
             json.put("vsNaiveBatched", r.versus(r.naiveBatched));
             json.put("vsNaiveSync", r.versus(r.naiveSync));
             json.put("redisMicrosPerEvent", r.projector.redis().cpuMicrosPer(r.projector.throughput().events()));
+            json.put("redisSysMicrosPerEvent", r.projector.redis().sysMicrosPer(r.projector.throughput().events()));
+            json.put("functionMicrosPerEvent", r.projector.redis().scriptMicrosPer(r.projector.throughput().events()));
             json.put("fenceOverhead", r.fenceOverhead());
             json.put("jvmMicrosPerEvent", BenchResults.jvmMicrosPerEvent(r.projector));
             json.put("jvmMicrosPerEventSecondHalf", r.projector.secondHalfJvmMicrosPerEvent());
@@ -205,6 +207,8 @@ final class BenchReport {
             json.put("clusterRedisMicrosPerEvent", r.cluster.redis().cpuMicrosPer(events));
             json.put("clusterReplicaRedisMicrosPerEvent",
                     RedisNodes.replicasTotal(r.cluster.redisNodes()).cpuMicrosPer(events));
+            json.put("clusterRedisSysMicrosPerEvent", r.cluster.redis().sysMicrosPer(events));
+            json.put("clusterFunctionMicrosPerEvent", r.cluster.redis().scriptMicrosPer(events));
             json.put("clusterFunctionCallsPerEvent", (double) r.cluster.redis().scriptCalls() / events);
             json.put("clusterVsSingleNodeEventsPerSecond", r.clusterVsSingleNodeRate());
             json.put("clusterVsSingleNodeRedisMicrosPerEvent", r.clusterVsSingleNodeRedisMicros());
@@ -214,6 +218,8 @@ final class BenchReport {
                 row.put("address", node.address());
                 row.put("role", node.role().name());
                 row.put("redisMicrosPerEvent", node.stats().cpuMicrosPer(events));
+                row.put("redisSysMicrosPerEvent", node.stats().sysMicrosPer(events));
+                row.put("functionMicrosPerEvent", node.stats().scriptMicrosPer(events));
                 row.put("functionCallsPerEvent", (double) node.stats().scriptCalls() / events);
                 row.put("keys", node.keys());
                 nodes.add(row);
@@ -243,34 +249,36 @@ final class BenchReport {
         StringBuilder out = new StringBuilder();
         long events = r.cluster.throughput().events();
         TextTable beside = new TextTable("redis cluster (run 4c) beside one redis-server (run 4)", "events/s",
-                "redis µs/event", "function calls/event", "jvm µs/event");
+                "redis µs/event", "of which kernel", "in functions", "function calls/event", "jvm µs/event");
         if (r.projector != null) {
-            beside.row("one redis-server (run 4)", rate(r.projector.throughput()),
-                    micros(r.projector.redis(), r.projector.throughput().events()),
-                    calls(r.projector.redis(), r.projector.throughput().events()),
-                    String.format(Locale.ROOT, "%.1f", BenchResults.jvmMicrosPerEvent(r.projector)));
+            long single = r.projector.throughput().events();
+            beside.row("one redis-server (run 4)", rate(r.projector.throughput()), micros(r.projector.redis(), single),
+                    oneDecimal(r.projector.redis().sysMicrosPer(single)), oneDecimal(r.projector.redis().scriptMicrosPer(single)),
+                    calls(r.projector.redis(), single), oneDecimal(BenchResults.jvmMicrosPerEvent(r.projector)));
         }
         beside.row("cluster, " + r.clusterPrimaries + " primaries summed (run 4c)", rate(r.cluster.throughput()),
-                micros(r.cluster.redis(), events), calls(r.cluster.redis(), events),
-                String.format(Locale.ROOT, "%.1f", BenchResults.jvmMicrosPerEvent(r.cluster)));
+                micros(r.cluster.redis(), events), oneDecimal(r.cluster.redis().sysMicrosPer(events)),
+                oneDecimal(r.cluster.redis().scriptMicrosPer(events)), calls(r.cluster.redis(), events),
+                oneDecimal(BenchResults.jvmMicrosPerEvent(r.cluster)));
         out.append(beside.render());
         out.append(ratio("cluster vs one server, redis µs/event", r.clusterVsSingleNodeRedisMicros(), "%.2fx"))
                 .append(ratio("cluster vs one server, events/s", r.clusterVsSingleNodeRate(), "%.2fx")).append('\n');
 
         double primaries = r.cluster.redis().mainThreadCpuSeconds();
-        TextTable nodes = new TextTable("node (run 4c)", "role", "redis µs/event", "share", "function calls/event", "keys",
-                "cores");
+        TextTable nodes = new TextTable("node (run 4c)", "role", "redis µs/event", "of which kernel", "share",
+                "function calls/event", "keys", "cores");
         for (RedisNodes.Use node : r.cluster.redisNodes()) {
             Double cores = r.cluster.cores().get("redis-server, " + node.role() + " " + node.address());
             nodes.row(node.address(), node.role().name(), micros(node.stats(), events),
-                    node.role() == RedisNodes.Role.primary && primaries > 0
+                    oneDecimal(node.stats().sysMicrosPer(events)), node.role() == RedisNodes.Role.primary && primaries > 0
                             ? String.format(Locale.ROOT, "%.0f%%", node.stats().mainThreadCpuSeconds() * 100 / primaries) : "-",
                     calls(node.stats(), events), String.format(Locale.ROOT, "%,d", node.keys()),
                     cores == null ? "-" : String.format(Locale.ROOT, "%.2f", cores));
         }
         RedisStats replicas = RedisNodes.replicasTotal(r.cluster.redisNodes());
         if (r.clusterReplicasPerPrimary > 0) {
-            nodes.row("replicas, summed", "replica", micros(replicas, events), "-", "-", "-", "-");
+            nodes.row("replicas, summed", "replica", micros(replicas, events), oneDecimal(replicas.sysMicrosPer(events)),
+                    "-", "-", "-", "-");
         }
         out.append(nodes.render());
         out.append("cluster, redis commands/event (primaries): ").append(r.cluster.redis().commandsPer(events)).append('\n')
@@ -286,6 +294,10 @@ final class BenchReport {
         r.cluster.cores().forEach((process, cores) -> cpu.row(process, String.format(Locale.ROOT, "%.2f", cores)));
         out.append(cpu.render()).append('\n');
         return out.toString();
+    }
+
+    private static String oneDecimal(Double value) {
+        return value == null || value.isNaN() ? "-" : String.format(Locale.ROOT, "%.1f", value);
     }
 
     private static String calls(RedisStats stats, long events) {

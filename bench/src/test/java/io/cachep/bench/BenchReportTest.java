@@ -17,7 +17,7 @@ class BenchReportTest {
 
     /** A server that spent {@code cpuSeconds} of its main thread on {@code calls} function calls. */
     private static RedisStats used(double cpuSeconds, long calls) {
-        return new RedisStats(cpuSeconds, calls, 0, Map.of("fcall", calls));
+        return new RedisStats(cpuSeconds, cpuSeconds / 4, calls, calls * 5, Map.of("fcall", calls));
     }
 
     private static ProjectorRun.Result run(double seconds, List<Use> nodes, Map<String, Double> cores) {
