@@ -3,6 +3,8 @@ package io.cachep.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cachep.bench.BenchMain.Run;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.EnumSet;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -44,5 +46,17 @@ class BenchMainTest {
         assertThat(bench.clusterReplicas).isZero();
         assertThat(parse().clusterPrimaries).isEqualTo(3);
         assertThat(parse().clusterReplicas).isEqualTo(1);
+    }
+
+    @Test
+    void shouldRefuseAClusterOfFewerThanThreePrimariesAsAUsageErrorBeforeStartingAnything() {
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = new CommandLine(new BenchMain());
+        commandLine.setErr(new PrintWriter(err, true));
+
+        int exit = commandLine.execute("--redis-cluster", "--redis-cluster-primaries", "2");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("--redis-cluster-primaries must be 3 or more");
     }
 }
