@@ -2,9 +2,13 @@ package io.cachep.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cachep.apply.RedisConnector;
+import io.cachep.apply.RedisTarget;
+import io.cachep.config.ConfigLoader;
+import io.cachep.config.ProjectorConfig;
 import io.cachep.cli.OutputFormat;
 import io.cachep.devstack.DevStack;
 import io.cachep.devstack.KafkaBroker;
+import io.cachep.devstack.RedisCluster;
 import io.cachep.devstack.RedisServer;
 import io.cachep.log.LogReader;
 import io.cachep.log.LoggedEvents;
@@ -31,6 +35,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
@@ -52,8 +57,11 @@ import picocli.CommandLine.Spec;
         exitCodeList = {"0:measured, and Redis equalled the reference model", "1:failed",
                 "2:usage", "3:measured, but Redis diverged from the reference model"})
 public final class BenchMain implements Callable<Integer> {
-    /** The parts of the bench, in the order they run. */
-    enum Run { kafka, redis, floor, naive_sync, naive_batched, projector, before, latency, pause, scaling }
+    /** The parts of the bench, in the order they run (run 4b after 5 and 6). */
+    enum Run { kafka, redis, floor, naive_sync, naive_batched, projector, cluster, before, latency, pause, scaling }
+
+    /** What {@code bin/bench} runs unless told: everything but the Redis Cluster run, which {@code --redis-cluster} adds. */
+    static final Set<Run> DEFAULT_RUNS = Set.copyOf(EnumSet.complementOf(EnumSet.of(Run.cluster)));
 
     private static final String DLQ_TOPIC = "cachep-dlq";
 
@@ -78,8 +86,24 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Workload seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--runs", split = ",", description = "Which parts to run, in order: ${COMPLETION-CANDIDATES} (default: all).")
-    Set<Run> runs = EnumSet.allOf(Run.class);
+    @Option(names = "--runs", split = ",", description = "Which parts to run, in order: ${COMPLETION-CANDIDATES}"
+            + " (default: all but cluster).")
+    Set<Run> runs = EnumSet.copyOf(DEFAULT_RUNS);
+
+    @Option(names = "--redis-cluster",
+            description = "Also run the projector on a Redis Cluster (run 4c, 'cluster'), right after the single-server"
+                    + " run 4: its events/s and Redis CPU per event summed over the primaries and per primary, against"
+                    + " run 4's, then the model check on the cluster. With --runs projector, only those two.")
+    boolean redisCluster;
+
+    @Option(names = "--redis-cluster-primaries", defaultValue = "3",
+            description = "Primaries of the run-4c cluster (default: ${DEFAULT-VALUE}; at least 3).")
+    int clusterPrimaries;
+
+    @Option(names = "--redis-cluster-replicas", defaultValue = "1",
+            description = "Replicas per primary of the run-4c cluster (default: ${DEFAULT-VALUE}; 0 measures the"
+                    + " primaries without replication).")
+    int clusterReplicas;
 
     @Option(names = "--latency-duration", defaultValue = "60s", description = "How long to produce live for the latency run (default: ${DEFAULT-VALUE}).")
     String latencyDuration;
@@ -141,6 +165,12 @@ public final class BenchMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         err = spec.commandLine().getErr();
+        if (clusterPrimaries < 3 || clusterReplicas < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--redis-cluster-primaries must be 3 or more"
+                    + " (a Redis Cluster's quorum) and --redis-cluster-replicas 0 or more, not " + clusterPrimaries
+                    + " and " + clusterReplicas);
+        }
+        runs = selectedRuns();
         ProjectionRules rules = RulesFileLoader.load(rulesFile);
         RuleEngine engine = new RuleEngine(rules);
         BenchResults results = new BenchResults();
@@ -182,6 +212,8 @@ public final class BenchMain implements Callable<Integer> {
                 measureLimitsAndBaselines(session, results, log, ends);
                 if (runs.contains(Run.projector) || runs.contains(Run.latency) || runs.contains(Run.pause)) {
                     measureProjector(session, results, log);
+                } else if (runs.contains(Run.cluster)) {
+                    measureCluster(session, results, log, null);
                 }
                 if (runs.contains(Run.before) && beforeClassPath != null) {
                     measureBefore(session, results);
@@ -201,7 +233,17 @@ public final class BenchMain implements Callable<Integer> {
             out.print(report.render());
         }
         out.flush();
-        return results.modelDivergences == null || results.modelDivergences.isEmpty() ? 0 : 3;
+        return results.modelHeld() ? 0 : 3;
+    }
+
+    /** {@code --runs}, plus the cluster run when {@code --redis-cluster} asks for it. */
+    Set<Run> selectedRuns() {
+        Set<Run> selected = EnumSet.noneOf(Run.class);
+        selected.addAll(runs);
+        if (redisCluster) {
+            selected.add(Run.cluster);
+        }
+        return selected;
     }
 
     /** What every run works with. */
@@ -246,7 +288,10 @@ public final class BenchMain implements Callable<Integer> {
         }
     }
 
-    /** Runs 4 to 6 with one projector: catching up on the log, the model check, live latency, a Redis pause. */
+    /**
+     * Runs 4 to 6 with one projector: catching up on the log, the model check, live latency, a Redis pause; and run 4c
+     * (the same on a Redis Cluster) right after run 4, over the same log.
+     */
     private void measureProjector(Session session, BenchResults results, List<LoggedEvent> log) throws Exception {
         StatefulRedisConnection<String, String> redis = session.redis();
         reset(redis);
@@ -256,11 +301,19 @@ public final class BenchMain implements Callable<Integer> {
              Producer<String, byte[]> producer = DemoProducer.kafkaProducer(session.stack().bootstrapServers(), "cachep-bench-live")) {
             step("run 4: projector, 1 instance (logs in " + session.workDir() + ")");
             results.projector = ProjectorRun.measure("projector", fleet, results.loaded.records(), session.admin(), lag,
-                    redis.sync(), cpuSplit(fleet, session.stack()));
+                    RedisNodes.single(session.stack().redis(), redis.sync()), cpuSplit(fleet, session.stack()));
             step("model check: Redis against the reference projection of the log");
             ModelCheck.Result check = ModelCheck.run(session.engine(), log, redis.sync());
             results.modelEntries = check.entries();
             results.modelDivergences = check.divergences();
+            if (runs.contains(Run.cluster)) {
+                boolean liveRunsFollow = runs.contains(Run.latency) || runs.contains(Run.pause);
+                if (!liveRunsFollow) {
+                    fleet.close(); // done: the cluster run has the machine to itself
+                }
+                // Otherwise run 4's projector stays up for runs 5 and 6, caught up and idle meanwhile (its CPU is shown).
+                measureCluster(session, results, log, liveRunsFollow ? fleet : null);
+            }
             // The decoded log is needed no more: let it go, so that no collection of a heap that holds it pauses the
             // live producer and reader below and shows up as latency.
             log.clear();
@@ -284,6 +337,48 @@ public final class BenchMain implements Callable<Integer> {
         }
     }
 
+    /**
+     * Run 4c: one projector on a fresh Redis Cluster over the same pre-loaded records, with its own application id:
+     * events/s and Redis CPU per event, summed over the primaries and per server, then the cluster against the model.
+     *
+     * @param idle run 4's projector when it stays up for the live runs (its CPU is shown apart), else null
+     */
+    private void measureCluster(Session session, BenchResults results, List<LoggedEvent> log, ProjectorFleet idle)
+            throws Exception {
+        step("run 4c: starting a Redis Cluster, " + clusterPrimaries + " primaries with " + clusterReplicas
+                + " replica(s) each");
+        // Redis's default node timeout (15 s), not devstack's 2 s for failover tests: on two busy cores a node that
+        // answers the cluster bus late must not be failed over mid-run.
+        RedisCluster.Options options = new RedisCluster.Options(clusterPrimaries, clusterReplicas, Duration.ofSeconds(15),
+                Duration.ofSeconds(120), List.of());
+        try (RedisCluster cluster = RedisCluster.start(options);
+             RedisNodes nodes = RedisNodes.of(cluster)) {
+            results.clusterPrimaries = clusterPrimaries;
+            results.clusterReplicasPerPrimary = clusterReplicas;
+            results.environment.put("redis cluster (run 4c)", clusterPrimaries + " primaries, " + clusterReplicas
+                    + " replica(s) each, cluster-node-timeout 15 s, no persistence, on the same cores");
+            String appId = "cachep-bench-cluster-" + System.currentTimeMillis();
+            LagProbe lag = new LagProbe(session.admin(), appId, session.topics());
+            Map<String, String> redisEnvironment = Map.of("PROJECTOR_REDIS_URI", cluster.uri(),
+                    "PROJECTOR_REDIS_CLUSTER", "true");
+            try (ProjectorFleet fleet = startProjectors(session, 1, appId, projectorClassPath(), redisEnvironment)) {
+                step("run 4c: projector on the Redis Cluster " + cluster.uri());
+                results.cluster = ProjectorRun.measure("projector (cluster)", fleet, results.loaded.records(),
+                        session.admin(), lag, nodes, clusterCpuSplit(fleet, session.stack(), nodes, idle));
+            }
+            step("model check: the Redis Cluster against the reference projection of the log");
+            ProjectorConfig config = new ConfigLoader(Map.of(
+                    "PROJECTOR_KAFKA_BOOTSTRAP_SERVERS", session.stack().bootstrapServers(),
+                    "PROJECTOR_RULES_FILE", rulesFile.toAbsolutePath().toString(),
+                    "PROJECTOR_REDIS_URI", cluster.uri(), "PROJECTOR_REDIS_CLUSTER", "true")).load(Optional.empty(), Map.of());
+            try (RedisTarget target = RedisTarget.connect(config.redis(), null)) {
+                ModelCheck.Result check = ModelCheck.run(session.engine(), log, target);
+                results.clusterModelEntries = check.entries();
+                results.clusterModelDivergences = check.divergences();
+            }
+        }
+    }
+
     /** Run 4b: the build before a change, one projector over the pre-loaded records, from an empty Redis. */
     private void measureBefore(Session session, BenchResults results) throws Exception {
         reset(session.redis());
@@ -292,7 +387,8 @@ public final class BenchMain implements Callable<Integer> {
         try (ProjectorFleet fleet = startProjectors(session, 1, appId, beforeClassPath)) {
             step("run 4b: projector, the build before (" + beforeClassPath + ")");
             results.projectorBefore = ProjectorRun.measure("projector (before)", fleet, results.loaded.records(),
-                    session.admin(), lag, session.redis().sync(), cpuSplit(fleet, session.stack()));
+                    session.admin(), lag, RedisNodes.single(session.stack().redis(), session.redis().sync()),
+                    cpuSplit(fleet, session.stack()));
         }
     }
 
@@ -305,7 +401,7 @@ public final class BenchMain implements Callable<Integer> {
         try (ProjectorFleet fleet = startProjectors(session, scaleInstances, appId)) {
             step("run 7: projector, " + scaleInstances + " instances, over all " + expected + " records");
             results.scaling = ProjectorRun.measure("projector x" + scaleInstances, fleet, expected, session.admin(), lag,
-                    session.redis().sync(), cpuSplit(fleet, session.stack()));
+                    RedisNodes.single(session.stack().redis(), session.redis().sync()), cpuSplit(fleet, session.stack()));
         }
     }
 
@@ -315,11 +411,17 @@ public final class BenchMain implements Callable<Integer> {
 
     private ProjectorFleet startProjectors(Session session, int instances, String appId, String classPath)
             throws java.io.IOException {
-        Map<String, String> environment = Map.of(
+        return startProjectors(session, instances, appId, classPath, Map.of("PROJECTOR_REDIS_URI", session.stack().redisUri()));
+    }
+
+    /** @param redis the {@code PROJECTOR_REDIS_*} settings: devstack's one server, or a cluster's seed list */
+    private ProjectorFleet startProjectors(Session session, int instances, String appId, String classPath,
+                                           Map<String, String> redis) throws java.io.IOException {
+        Map<String, String> environment = new java.util.HashMap<>(redis);
+        environment.putAll(Map.of(
                 "PROJECTOR_KAFKA_BOOTSTRAP_SERVERS", session.stack().bootstrapServers(),
-                "PROJECTOR_REDIS_URI", session.stack().redisUri(),
                 "PROJECTOR_RULES_FILE", rulesFile.toAbsolutePath().toString(),
-                "PROJECTOR_DLQ_TOPIC", DLQ_TOPIC);
+                "PROJECTOR_DLQ_TOPIC", DLQ_TOPIC));
         List<String> args = new ArrayList<>();
         projectorSettings.forEach(setting -> args.addAll(List.of("--set", setting)));
         return ProjectorFleet.start(instances, appId, environment, classPath, projectorJvmOptions, args,
@@ -344,6 +446,20 @@ public final class BenchMain implements Callable<Integer> {
         return new CpuSplit().add("projector (" + fleet.instances().size() + " JVM)", fleet::cpuSeconds)
                 .add("kafka broker", stack.kafka().pid()).add("redis-server", stack.redis().pid())
                 .add("bench (metrics polling)", ProcessHandle.current().pid());
+    }
+
+    /**
+     * Run 4c's processes: every cluster node by role and address, and run 4's projector apart when it idles meanwhile
+     * (named so that it is not counted as the run's projector JVM).
+     */
+    private static CpuSplit clusterCpuSplit(ProjectorFleet fleet, DevStack stack, RedisNodes nodes, ProjectorFleet idle) {
+        CpuSplit split = new CpuSplit().add("projector (" + fleet.instances().size() + " JVM)", fleet::cpuSeconds)
+                .add("kafka broker", stack.kafka().pid());
+        nodes.nodes().forEach(node -> split.add("redis-server, " + node.role() + " " + node.address(), node.pid()));
+        if (idle != null) {
+            split.add("run 4's projector, idle", idle::cpuSeconds);
+        }
+        return split.add("bench (metrics polling)", ProcessHandle.current().pid());
     }
 
     /** Each run starts from an empty Redis with zeroed command statistics. */

@@ -53,6 +53,12 @@ final class BenchReport {
                             BenchResults.jvmMicrosPerEvent(r.projectorBefore),
                             r.projectorBefore.secondHalfJvmMicrosPerEvent()));
         }
+        if (r.cluster != null) {
+            runs.row("4c. projector, 1 instance, on a Redis Cluster of " + r.clusterPrimaries + " primaries",
+                    rate(r.cluster.throughput()), micros(r.cluster.redis(), r.cluster.throughput().events()),
+                    String.format(Locale.ROOT, "summed over the primaries; zero lag %.1f s after the first event",
+                            r.cluster.secondsToZeroLag()));
+        }
         if (r.scaling != null) {
             runs.row("7. projector, " + r.scalingInstances + " instances (same application id)", rate(r.scaling.throughput()),
                     micros(r.scaling.redis(), r.scaling.throughput().events()), "partitions " + r.scaling.partitionsByMember().values());
@@ -89,6 +95,10 @@ final class BenchReport {
             TextTable cpu = new TextTable("process (run 4)", "cores used");
             r.projector.cores().forEach((process, cores) -> cpu.row(process, String.format(Locale.ROOT, "%.2f", cores)));
             out.append(cpu.render()).append('\n');
+        }
+
+        if (r.cluster != null) {
+            out.append(cluster());
         }
 
         TextTable memory = new TextTable("memory", "MiB");
@@ -148,6 +158,8 @@ final class BenchReport {
             json.put("vsNaiveBatched", r.versus(r.naiveBatched));
             json.put("vsNaiveSync", r.versus(r.naiveSync));
             json.put("redisMicrosPerEvent", r.projector.redis().cpuMicrosPer(r.projector.throughput().events()));
+            json.put("redisSysMicrosPerEvent", r.projector.redis().sysMicrosPer(r.projector.throughput().events()));
+            json.put("functionMicrosPerEvent", r.projector.redis().scriptMicrosPer(r.projector.throughput().events()));
             json.put("fenceOverhead", r.fenceOverhead());
             json.put("jvmMicrosPerEvent", BenchResults.jvmMicrosPerEvent(r.projector));
             json.put("jvmMicrosPerEventSecondHalf", r.projector.secondHalfJvmMicrosPerEvent());
@@ -187,6 +199,39 @@ final class BenchReport {
             json.put("pausePeakRssBytes", r.pause.peakRssBytes());
             json.put("pauseCatchUpSeconds", r.pause.secondsToCatchUp());
         }
+        if (r.cluster != null) {
+            long events = r.cluster.throughput().events();
+            json.put("clusterPrimaries", r.clusterPrimaries);
+            json.put("clusterReplicasPerPrimary", r.clusterReplicasPerPrimary);
+            json.put("clusterEventsPerSecond", r.cluster.throughput().eventsPerSecond());
+            json.put("clusterRedisMicrosPerEvent", r.cluster.redis().cpuMicrosPer(events));
+            json.put("clusterReplicaRedisMicrosPerEvent",
+                    RedisNodes.replicasTotal(r.cluster.redisNodes()).cpuMicrosPer(events));
+            json.put("clusterRedisSysMicrosPerEvent", r.cluster.redis().sysMicrosPer(events));
+            json.put("clusterFunctionMicrosPerEvent", r.cluster.redis().scriptMicrosPer(events));
+            json.put("clusterFunctionCallsPerEvent", (double) r.cluster.redis().scriptCalls() / events);
+            json.put("clusterVsSingleNodeEventsPerSecond", r.clusterVsSingleNodeRate());
+            json.put("clusterVsSingleNodeRedisMicrosPerEvent", r.clusterVsSingleNodeRedisMicros());
+            List<Map<String, Object>> nodes = new java.util.ArrayList<>();
+            for (RedisNodes.Use node : r.cluster.redisNodes()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("address", node.address());
+                row.put("role", node.role().name());
+                row.put("redisMicrosPerEvent", node.stats().cpuMicrosPer(events));
+                row.put("redisSysMicrosPerEvent", node.stats().sysMicrosPer(events));
+                row.put("functionMicrosPerEvent", node.stats().scriptMicrosPer(events));
+                row.put("functionCallsPerEvent", (double) node.stats().scriptCalls() / events);
+                row.put("keys", node.keys());
+                nodes.add(row);
+            }
+            json.put("clusterNodes", nodes);
+            json.put("clusterSecondsToZeroLag", r.cluster.secondsToZeroLag());
+            json.put("clusterJvmMicrosPerEvent", BenchResults.jvmMicrosPerEvent(r.cluster));
+            json.put("clusterOutcomes", r.cluster.outcomes());
+            json.put("clusterCores", r.cluster.cores());
+            json.put("clusterModelEntries", r.clusterModelEntries);
+            json.put("clusterModelDivergences", r.clusterModelDivergences == null ? null : r.clusterModelDivergences.size());
+        }
         if (r.scaling != null) {
             json.put("scalingInstances", r.scalingInstances);
             json.put("scalingEventsPerSecond", r.scaling.throughput().eventsPerSecond());
@@ -194,6 +239,69 @@ final class BenchReport {
         }
         json.put("environment", r.environment);
         return json;
+    }
+
+    /**
+     * Run 4c beside run 4: the Redis CPU an event costs on one server and summed over the cluster's primaries, how it
+     * spreads over them, what the replicas add, and the model check of the cluster.
+     */
+    private String cluster() {
+        StringBuilder out = new StringBuilder();
+        long events = r.cluster.throughput().events();
+        TextTable beside = new TextTable("redis cluster (run 4c) beside one redis-server (run 4)", "events/s",
+                "redis µs/event", "of which kernel", "in functions", "function calls/event", "jvm µs/event");
+        if (r.projector != null) {
+            long single = r.projector.throughput().events();
+            beside.row("one redis-server (run 4)", rate(r.projector.throughput()), micros(r.projector.redis(), single),
+                    oneDecimal(r.projector.redis().sysMicrosPer(single)), oneDecimal(r.projector.redis().scriptMicrosPer(single)),
+                    calls(r.projector.redis(), single), oneDecimal(BenchResults.jvmMicrosPerEvent(r.projector)));
+        }
+        beside.row("cluster, " + r.clusterPrimaries + " primaries summed (run 4c)", rate(r.cluster.throughput()),
+                micros(r.cluster.redis(), events), oneDecimal(r.cluster.redis().sysMicrosPer(events)),
+                oneDecimal(r.cluster.redis().scriptMicrosPer(events)), calls(r.cluster.redis(), events),
+                oneDecimal(BenchResults.jvmMicrosPerEvent(r.cluster)));
+        out.append(beside.render());
+        out.append(ratio("cluster vs one server, redis µs/event", r.clusterVsSingleNodeRedisMicros(), "%.2fx"))
+                .append(ratio("cluster vs one server, events/s", r.clusterVsSingleNodeRate(), "%.2fx")).append('\n');
+
+        double primaries = r.cluster.redis().mainThreadCpuSeconds();
+        TextTable nodes = new TextTable("node (run 4c)", "role", "redis µs/event", "of which kernel", "share",
+                "function calls/event", "keys", "cores");
+        for (RedisNodes.Use node : r.cluster.redisNodes()) {
+            Double cores = r.cluster.cores().get("redis-server, " + node.role() + " " + node.address());
+            nodes.row(node.address(), node.role().name(), micros(node.stats(), events),
+                    oneDecimal(node.stats().sysMicrosPer(events)), node.role() == RedisNodes.Role.primary && primaries > 0
+                            ? String.format(Locale.ROOT, "%.0f%%", node.stats().mainThreadCpuSeconds() * 100 / primaries) : "-",
+                    calls(node.stats(), events), String.format(Locale.ROOT, "%,d", node.keys()),
+                    cores == null ? "-" : String.format(Locale.ROOT, "%.2f", cores));
+        }
+        RedisStats replicas = RedisNodes.replicasTotal(r.cluster.redisNodes());
+        if (r.clusterReplicasPerPrimary > 0) {
+            nodes.row("replicas, summed", "replica", micros(replicas, events), oneDecimal(replicas.sysMicrosPer(events)),
+                    "-", "-", "-", "-");
+        }
+        out.append(nodes.render());
+        out.append("cluster, redis commands/event (primaries): ").append(r.cluster.redis().commandsPer(events)).append('\n')
+                .append("cluster, outcomes: ").append(r.cluster.outcomes()).append('\n');
+        if (r.clusterModelDivergences != null) {
+            out.append(String.format(Locale.ROOT, "model check, cluster: %,d entries implied by the log, %d divergent%s%n",
+                    r.clusterModelEntries, r.clusterModelDivergences.size(), r.clusterModelDivergences.isEmpty()
+                            ? " (the cluster equals the reference projection)"
+                            : ": " + String.join("; ", r.clusterModelDivergences.subList(0, Math.min(5, r.clusterModelDivergences.size())))));
+        }
+        out.append('\n');
+        TextTable cpu = new TextTable("process (run 4c)", "cores used");
+        r.cluster.cores().forEach((process, cores) -> cpu.row(process, String.format(Locale.ROOT, "%.2f", cores)));
+        out.append(cpu.render()).append('\n');
+        return out.toString();
+    }
+
+    private static String oneDecimal(Double value) {
+        return value == null || value.isNaN() ? "-" : String.format(Locale.ROOT, "%.1f", value);
+    }
+
+    private static String calls(RedisStats stats, long events) {
+        return String.format(Locale.ROOT, "%.3f", (double) stats.scriptCalls() / events);
     }
 
     private static void putRate(Map<String, Object> json, String name, Throughput throughput) {

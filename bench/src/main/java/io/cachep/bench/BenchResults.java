@@ -22,6 +22,13 @@ final class BenchResults {
     /** Entries the reference projection of the log implies, and how many Redis differs on, after the projector run. */
     Integer modelEntries;
     List<String> modelDivergences;
+    /** Run 4c: one projector on a Redis Cluster of {@code clusterPrimaries} primaries, on the same workload. */
+    ProjectorRun.Result cluster;
+    int clusterPrimaries;
+    int clusterReplicasPerPrimary;
+    /** The model check of run 4c: the cluster against the same reference projection. */
+    Integer clusterModelEntries;
+    List<String> clusterModelDivergences;
     /** One per rate; the first at half the projector's rate unless rates were given. */
     List<LatencyRun.Result> latency = new java.util.ArrayList<>();
     PauseRun.Result pause;
@@ -67,6 +74,25 @@ final class BenchResults {
     Double versusBefore() {
         return projector == null || projectorBefore == null ? null
                 : projector.throughput().eventsPerSecond() / projectorBefore.throughput().eventsPerSecond();
+    }
+
+    /** Run 4c's Redis CPU per event (summed over the primaries) over run 4's (one server): what sharding costs per event. */
+    Double clusterVsSingleNodeRedisMicros() {
+        return projector == null || cluster == null ? null
+                : cluster.redis().cpuMicrosPer(cluster.throughput().events())
+                        / projector.redis().cpuMicrosPer(projector.throughput().events());
+    }
+
+    /** Run 4c's events/s over run 4's. */
+    Double clusterVsSingleNodeRate() {
+        return projector == null || cluster == null ? null
+                : cluster.throughput().eventsPerSecond() / projector.throughput().eventsPerSecond();
+    }
+
+    /** Whether Redis equalled the model after every run that was checked (run 4, run 4c). */
+    boolean modelHeld() {
+        return (modelDivergences == null || modelDivergences.isEmpty())
+                && (clusterModelDivergences == null || clusterModelDivergences.isEmpty());
     }
 
     Double versus(Throughput baseline) {

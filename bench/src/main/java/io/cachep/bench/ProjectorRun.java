@@ -1,15 +1,16 @@
 package io.cachep.bench;
 
-import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
  * The projector end to end: its processes read the pre-loaded topics from the start; the clock runs from the first
  * event handled to the last, read off each instance's {@code cachep_events_total} (counted when Redis acknowledges
- * the event's writes). Meanwhile it samples the CPU of every process, Redis's own CPU, the projectors' RSS, and once,
- * half way, their heap after a full GC. Then it waits for the committed offsets to reach the end (zero lag).
+ * the event's writes). Meanwhile it samples the CPU of every process, Redis's own CPU (of every server: on a Redis
+ * Cluster, each primary and replica), the projectors' RSS, and once, half way, their heap after a full GC. Then it
+ * waits for the committed offsets to reach the end (zero lag).
  */
 final class ProjectorRun {
     /** How often the instances' metrics are read: each read is a Prometheus scrape, a few ms of the projector's CPU. */
@@ -21,19 +22,22 @@ final class ProjectorRun {
      *                                    (from just after the heap measurement): by then the JIT compilers, a large
      *                                    share of a young JVM's CPU, are mostly done, so this is what a projector
      *                                    that has been running a while spends
+     * @param redis                       the Redis servers' use summed over the primaries (one server: its own)
+     * @param redisNodes                  each server's use, primaries first, and the keys it holds at zero lag
      */
-    record Result(Throughput throughput, RedisStats redis, Map<String, Double> cores, long peakRssBytes,
+    record Result(Throughput throughput, RedisStats redis, List<RedisNodes.Use> redisNodes, Map<String, Double> cores,
+                  long peakRssBytes,
                   long heapAfterGcBytes, double secondsToZeroLag, Map<String, Long> outcomes,
                   Map<String, Integer> partitionsByMember, Double secondHalfJvmMicrosPerEvent) {}
 
     private ProjectorRun() {}
 
     static Result measure(String name, ProjectorFleet fleet, long expected, Admin admin, LagProbe lag,
-                          RedisCommands<String, String> redis, CpuSplit cpu) throws Exception {
+                          RedisNodes redis, CpuSplit cpu) throws Exception {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         long handledAtStart = -1;
         long startNanos = 0;
-        RedisStats redisAtStart = null;
+        Map<String, RedisStats> redisAtStart = null;
         long peakRss = 0;
         long heapAfterGc = -1;
         long handled = 0;
@@ -48,7 +52,7 @@ final class ProjectorRun {
             if (handledAtStart < 0 && handled > 0) {
                 startNanos = System.nanoTime();
                 handledAtStart = handled;
-                redisAtStart = RedisStats.read(redis);
+                redisAtStart = redis.read();
                 cpu.start();
             }
             if (handledAtStart >= 0) {
@@ -68,11 +72,13 @@ final class ProjectorRun {
         Double secondHalfJvm = handledAtHalf < 0 || handled <= handledAtHalf ? null
                 : (fleet.cpuSeconds() - jvmCpuAtHalf) * 1e6 / (handled - handledAtHalf);
         Map<String, Double> cores = cpu.coresSinceStart();
-        RedisStats redisUsed = RedisStats.read(redis).minus(redisAtStart);
+        Map<String, RedisStats> redisAtEnd = redis.read();
         Throughput throughput = new Throughput(name, expected - handledAtStart, seconds);
         lag.awaitZero(TIMEOUT);
         double toZeroLag = (System.nanoTime() - startNanos) / 1e9;
-        return new Result(throughput, redisUsed, cores, peakRss, heapAfterGc, toZeroLag, fleet.outcomes(),
+        List<RedisNodes.Use> redisUsed = redis.usedSince(redisAtStart, redisAtEnd);
+        return new Result(throughput, RedisNodes.primariesTotal(redisUsed), redisUsed, cores, peakRss, heapAfterGc,
+                toZeroLag, fleet.outcomes(),
                 ConsumerGroups.partitionsByMember(admin, fleet.applicationId), secondHalfJvm);
     }
 }

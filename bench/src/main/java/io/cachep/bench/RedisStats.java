@@ -9,11 +9,13 @@ import java.util.Map;
  * CPU per event is the figure that bounds the whole projection on one Redis.
  *
  * @param mainThreadCpuSeconds user + system CPU of Redis's main thread
+ * @param mainThreadSysSeconds the system (kernel) part of it: reading calls off sockets, writing replies, waiting
+ *                             for them; the fewer calls each wake-up finds, the more of it an event costs
  * @param scriptCalls          FCALL, EVALSHA and EVAL calls (cachep's library, or a baseline's script)
  * @param scriptMicros         time spent inside those calls
  * @param callsByCommand       calls of each command, those run inside scripts included
  */
-record RedisStats(double mainThreadCpuSeconds, long scriptCalls, long scriptMicros, Map<String, Long> callsByCommand) {
+record RedisStats(double mainThreadCpuSeconds, double mainThreadSysSeconds, long scriptCalls, long scriptMicros, Map<String, Long> callsByCommand) {
     private static final java.util.Set<String> SCRIPT_COMMANDS = java.util.Set.of("cmdstat_fcall", "cmdstat_evalsha",
             "cmdstat_eval");
 
@@ -35,22 +37,47 @@ record RedisStats(double mainThreadCpuSeconds, long scriptCalls, long scriptMicr
                 micros += numbers.getOrDefault("usec", 0L);
             }
         }
-        double mainThread = Double.parseDouble(cpu.getOrDefault("used_cpu_user_main_thread", cpu.get("used_cpu_user")))
-                + Double.parseDouble(cpu.getOrDefault("used_cpu_sys_main_thread", cpu.get("used_cpu_sys")));
-        return new RedisStats(mainThread, calls, micros, byCommand);
+        double sys = Double.parseDouble(cpu.getOrDefault("used_cpu_sys_main_thread", cpu.get("used_cpu_sys")));
+        double mainThread = Double.parseDouble(cpu.getOrDefault("used_cpu_user_main_thread", cpu.get("used_cpu_user"))) + sys;
+        return new RedisStats(mainThread, sys, calls, micros, byCommand);
     }
 
     RedisStats minus(RedisStats before) {
         Map<String, Long> byCommand = new java.util.TreeMap<>(callsByCommand);
         before.callsByCommand.forEach((command, calls) -> byCommand.merge(command, -calls, Long::sum));
         byCommand.values().removeIf(calls -> calls == 0);
-        return new RedisStats(mainThreadCpuSeconds - before.mainThreadCpuSeconds, scriptCalls - before.scriptCalls,
+        return new RedisStats(mainThreadCpuSeconds - before.mainThreadCpuSeconds,
+                mainThreadSysSeconds - before.mainThreadSysSeconds, scriptCalls - before.scriptCalls,
                 scriptMicros - before.scriptMicros, byCommand);
+    }
+
+    /** Two servers' use together: a Redis Cluster's primaries summed, as one Redis would have had to do it all. */
+    RedisStats plus(RedisStats other) {
+        Map<String, Long> byCommand = new java.util.TreeMap<>(callsByCommand);
+        other.callsByCommand.forEach((command, calls) -> byCommand.merge(command, calls, Long::sum));
+        return new RedisStats(mainThreadCpuSeconds + other.mainThreadCpuSeconds,
+                mainThreadSysSeconds + other.mainThreadSysSeconds, scriptCalls + other.scriptCalls,
+                scriptMicros + other.scriptMicros, byCommand);
+    }
+
+    /** Nothing used: the start of a sum. */
+    static RedisStats none() {
+        return new RedisStats(0, 0, 0, 0, Map.of());
     }
 
     /** Main-thread CPU microseconds per event. */
     double cpuMicrosPer(long events) {
         return events == 0 ? 0 : mainThreadCpuSeconds * 1e6 / events;
+    }
+
+    /** The kernel's part of {@link #cpuMicrosPer}. */
+    double sysMicrosPer(long events) {
+        return events == 0 ? 0 : mainThreadSysSeconds * 1e6 / events;
+    }
+
+    /** Microseconds per event spent inside function and script calls (Redis's own timing of the commands). */
+    double scriptMicrosPer(long events) {
+        return events == 0 ? 0 : (double) scriptMicros / events;
     }
 
     /** Redis commands run per event, most frequent first, e.g. {@code hget 9.1, hset 4.0, ...} (inside scripts too). */

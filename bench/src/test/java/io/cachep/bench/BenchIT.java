@@ -52,4 +52,39 @@ class BenchIT {
         }
         assertThat(partitions).as("every partition of the four demo topics, six each").isEqualTo(24);
     }
+
+    /**
+     * Run 4c beside run 4 ({@code --runs projector --redis-cluster}): the projector on a Redis Cluster of three
+     * primaries, each of which does part of the work, and the cluster equal to the model too.
+     */
+    @Test
+    void shouldMeasureTheProjectorOnARedisClusterBesideOneServerAndCheckBothAgainstTheModel() throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = new CommandLine(new BenchMain()).setCaseInsensitiveEnumValuesAllowed(true);
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+
+        int exit = commandLine.execute("--events", "20000", "--users", "1000", "--sessions", "1000",
+                "--runs", "projector", "--redis-cluster", "--rules-file", "../rules/demo.yaml", "-o", "json");
+
+        assertThat(exit).as("exit code; stderr:%n%s", err).isZero();
+        JsonNode result = new ObjectMapper().readTree(out.toString());
+        assertThat(result.path("projectorEventsPerSecond").asDouble()).isPositive();
+        assertThat(result.path("clusterEventsPerSecond").asDouble()).isPositive();
+        assertThat(result.path("clusterRedisMicrosPerEvent").asDouble()).isPositive();
+        assertThat(result.path("clusterVsSingleNodeRedisMicrosPerEvent").asDouble()).isPositive();
+        assertThat(result.path("clusterModelEntries").asInt()).isEqualTo(result.path("modelEntries").asInt()).isPositive();
+        assertThat(result.path("clusterModelDivergences").asInt()).as("entries where the cluster differs from the model").isZero();
+        int primaries = 0;
+        for (JsonNode node : result.path("clusterNodes")) {
+            assertThat(node.path("keys").asLong()).as("keys on %s", node.path("address")).isPositive();
+            if (node.path("role").asText().equals("primary")) {
+                primaries++;
+                assertThat(node.path("redisMicrosPerEvent").asDouble()).as("work on %s", node.path("address")).isPositive();
+            }
+        }
+        assertThat(primaries).isEqualTo(3);
+        assertThat(result.has("latencyRuns")).as("no live runs were asked for").isFalse();
+    }
 }

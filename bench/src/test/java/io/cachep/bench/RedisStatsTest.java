@@ -23,9 +23,23 @@ class RedisStatsTest {
         RedisStats used = RedisStats.parse(CPU_AFTER, STATS_AFTER).minus(RedisStats.parse(CPU_BEFORE, STATS_BEFORE));
 
         assertThat(used.mainThreadCpuSeconds()).isCloseTo(4.0, within(1e-9)); // main thread only: 3 user + 1 sys
+        assertThat(used.sysMicrosPer(1000)).isCloseTo(1000.0, within(1e-6));
+        assertThat(used.scriptMicrosPer(100)).isCloseTo(10.0, within(1e-9));
         assertThat(used.cpuMicrosPer(1000)).isCloseTo(4000.0, within(1e-6));
         assertThat(used.scriptCalls()).isEqualTo(20);
         assertThat(used.scriptMicros()).isEqualTo(1000);
         assertThat(used.commandsPer(100)).isEqualTo("hset 1.00, type 0.50, evalsha 0.20");
+    }
+
+    @Test
+    void shouldSumTwoServersUseAsOneRedisWouldHaveHadIt() {
+        RedisStats one = RedisStats.parse(CPU_BEFORE, STATS_BEFORE);
+        RedisStats sum = RedisStats.none().plus(one).plus(RedisStats.parse(CPU_AFTER, STATS_AFTER));
+
+        assertThat(sum.mainThreadCpuSeconds()).isCloseTo(9.0 + 13.0, within(1e-9)); // main threads: 8 + 1, then 11 + 2
+        assertThat(sum.mainThreadSysSeconds()).isCloseTo(1.0 + 2.0, within(1e-9));
+        assertThat(sum.scriptCalls()).isEqualTo(40);
+        assertThat(sum.scriptMicros()).isEqualTo(2000);
+        assertThat(sum.callsByCommand()).containsEntry("hset", 180L).containsEntry("type", 50L).containsEntry("evalsha", 40L);
     }
 }

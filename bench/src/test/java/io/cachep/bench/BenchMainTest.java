@@ -1,0 +1,62 @@
+package io.cachep.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cachep.bench.BenchMain.Run;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.EnumSet;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** Which runs a command line selects: the Redis Cluster run only when asked for, alone or beside run 4. */
+class BenchMainTest {
+    private static BenchMain parse(String... args) {
+        BenchMain bench = new BenchMain();
+        new CommandLine(bench).setCaseInsensitiveEnumValuesAllowed(true).parseArgs(args);
+        return bench;
+    }
+
+    @Test
+    void shouldRunEverythingButTheClusterRunByDefault() {
+        assertThat(parse().selectedRuns()).isEqualTo(EnumSet.complementOf(EnumSet.of(Run.cluster)));
+    }
+
+    @Test
+    void shouldAddTheClusterRunToEveryDefaultRunWithRedisCluster() {
+        assertThat(parse("--redis-cluster").selectedRuns()).isEqualTo(EnumSet.allOf(Run.class));
+    }
+
+    @Test
+    void shouldRunOnlyTheSingleServerProjectorAndTheClusterWithRunsProjectorAndRedisCluster() {
+        assertThat(parse("--runs", "projector", "--redis-cluster").selectedRuns())
+                .containsExactly(Run.projector, Run.cluster);
+    }
+
+    @Test
+    void shouldTakeTheClusterRunByNameInRuns() {
+        assertThat(parse("--runs", "cluster").selectedRuns()).containsExactly(Run.cluster);
+    }
+
+    @Test
+    void shouldTakeTheClustersShapeFromItsOptions() {
+        BenchMain bench = parse("--redis-cluster", "--redis-cluster-primaries", "4", "--redis-cluster-replicas", "0");
+
+        assertThat(bench.clusterPrimaries).isEqualTo(4);
+        assertThat(bench.clusterReplicas).isZero();
+        assertThat(parse().clusterPrimaries).isEqualTo(3);
+        assertThat(parse().clusterReplicas).isEqualTo(1);
+    }
+
+    @Test
+    void shouldRefuseAClusterOfFewerThanThreePrimariesAsAUsageErrorBeforeStartingAnything() {
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = new CommandLine(new BenchMain());
+        commandLine.setErr(new PrintWriter(err, true));
+
+        int exit = commandLine.execute("--redis-cluster", "--redis-cluster-primaries", "2");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("--redis-cluster-primaries must be 3 or more");
+    }
+}
