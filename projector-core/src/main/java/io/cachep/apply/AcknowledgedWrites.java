@@ -16,7 +16,7 @@ import java.util.function.Function;
  * connection (one with no writes, which WAIT answers at once) or go to a node the write did not reach after a
  * redirect. Sending both on the connection to the primary the client's topology names keeps them together; a
  * {@code MOVED} there (the topology changed) is a transient failure that asks for a topology refresh, and the retry
- * goes to the new owner.
+ * goes to the new owner. Either way, a function that met a key its node does not serve asks for one too.
  */
 public final class AcknowledgedWrites {
     private final RedisTarget target;
@@ -29,9 +29,15 @@ public final class AcknowledgedWrites {
 
     /** Sends {@code write}, whose first key is {@code key}, and completes when it counts as acknowledged. */
     public <T> CompletableFuture<T> send(String key, Function<RedisClusterAsyncCommands<String, String>, RedisFuture<T>> write) {
-        if (!wait.enabled()) {
-            return write.apply(target.async()).toCompletableFuture();
-        }
+        CompletableFuture<T> sent = wait.enabled() ? sendAndWait(key, write) : write.apply(target.async()).toCompletableFuture();
+        return sent.whenComplete((reply, error) -> {
+            if (error != null && isTopologyChange(RedisApplier.unwrap(error))) {
+                target.topologyChanged();
+            }
+        });
+    }
+
+    private <T> CompletableFuture<T> sendAndWait(String key, Function<RedisClusterAsyncCommands<String, String>, RedisFuture<T>> write) {
         return target.primaryOf(key).thenCompose(primary -> {
             // Both are queued on the connection before either reply is read: WAIT follows the write on the wire.
             CompletableFuture<T> written = write.apply(primary.commands()).toCompletableFuture();
@@ -45,15 +51,17 @@ public final class AcknowledgedWrites {
                 wait.listener().acknowledged(primary.name());
                 return reply;
             });
-        }).whenComplete((reply, error) -> {
-            if (error != null && isRedirect(RedisApplier.unwrap(error))) {
-                target.topologyChanged();
-            }
         });
     }
 
-    private static boolean isRedirect(Throwable error) {
+    /**
+     * A redirect the client did not follow (on a node's own connection), or a function meeting a key its node does not
+     * serve: the client's topology is out of date, and nothing else would tell it (Lettuce refreshes on the redirects
+     * it sees itself).
+     */
+    private static boolean isTopologyChange(Throwable error) {
         String message = String.valueOf(error.getMessage());
-        return error instanceof RedisCommandExecutionException && (message.startsWith("MOVED") || message.startsWith("ASK"));
+        return error instanceof RedisCommandExecutionException && (message.startsWith("MOVED") || message.startsWith("ASK")
+                || message.contains("Script attempted to access a non local key"));
     }
 }

@@ -3,6 +3,7 @@ package io.cachep.apply;
 import io.cachep.rules.EntryKey;
 import io.cachep.rules.KeyLayout;
 import io.cachep.rules.Mutation;
+import io.cachep.rules.SlotTokens;
 import io.cachep.rules.TagKey;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.ScriptOutputType;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.function.IntFunction;
 
 /**
  * Applies events' mutations to Redis through the version-fenced apply of cachep's Redis library
@@ -27,7 +29,7 @@ import java.util.concurrent.ExecutionException;
  *   <li>{@code invalidate-tag} records the invalidation on the tag's index, invalidates every registered entry, and
  *       only then forgets the registrations, so a crash in between is repaired by the retry.</li>
  * </ul>
- * On a Redis Cluster every call keeps to one slot ({@link SlotSplit}, {@link TagAnnouncer}); on one server a call's
+ * On a Redis Cluster every call keeps to one node ({@link SlotSplit}, {@link TagAnnouncer}); on one server a call's
  * keys may span hash tags. The functions are those of {@link RedisLibrary}, which loads the library again when Redis
  * lost it.
  */
@@ -36,6 +38,8 @@ public final class RedisApplier implements FencedApply {
     private final Duration tombstoneRetention;
     private final KeyLayout layout;
     private final TagAnnouncer announcer;
+    /** On a Redis Cluster, the node serving a slot, as the client's topology has it; null on one server. */
+    private final IntFunction<String> nodeOfSlot;
 
     /** An event as one element of a batch. */
     public record Event(EventStamp stamp, List<Mutation.EntryMutation> mutations) {}
@@ -47,23 +51,26 @@ public final class RedisApplier implements FencedApply {
     /** An applier on a single server or a Redis Cluster, its library on every primary. */
     public RedisApplier(RedisTarget target, Duration tombstoneRetention, KeyLayout layout) {
         this(new RedisLibrary(target), tombstoneRetention, layout,
-                target.cluster() ? new TagAnnouncer(target, layout, target.commandTimeout()) : null);
+                target.cluster() ? new TagAnnouncer(target, layout, target.commandTimeout()) : null,
+                target.cluster() ? target::nodeOfSlot : null);
     }
 
     /** An applier calling the functions of {@code library}, which another component on the connection shares. */
     public RedisApplier(RedisLibrary library, Duration tombstoneRetention, KeyLayout layout) {
-        this(library, tombstoneRetention, layout, null);
+        this(library, tombstoneRetention, layout, null, null);
     }
 
     /**
      * @param announcer on a Redis Cluster, where tagged writes register (every call then keeps to one slot:
      *                  {@link SlotSplit}); null on one server
      */
-    private RedisApplier(RedisLibrary library, Duration tombstoneRetention, KeyLayout layout, TagAnnouncer announcer) {
+    private RedisApplier(RedisLibrary library, Duration tombstoneRetention, KeyLayout layout, TagAnnouncer announcer,
+                         IntFunction<String> nodeOfSlot) {
         this.library = library;
         this.tombstoneRetention = tombstoneRetention;
         this.layout = layout;
         this.announcer = announcer;
+        this.nodeOfSlot = nodeOfSlot;
     }
 
     /** True when the event can share a batch: it has no {@code invalidate-tag}, which takes calls of its own. */
@@ -109,7 +116,7 @@ public final class RedisApplier implements FencedApply {
      * or all fail together when the call does (Redis unreachable, a timeout).
      */
     public List<CompletableFuture<List<ApplyOutcome>>> applyBatch(List<Event> events) {
-        return announcer != null ? SlotSplit.apply(events, this::applyInOneCall) : applyInOneCall(events);
+        return nodeOfSlot != null ? SlotSplit.apply(events, nodeOfSlot, this::applyInOneCall) : applyInOneCall(events);
     }
 
     private List<CompletableFuture<List<ApplyOutcome>>> applyInOneCall(List<Event> events) {
@@ -190,8 +197,22 @@ public final class RedisApplier implements FencedApply {
                 .thenApply(done -> advanced[0]);
     }
 
+    /** One call of the apply; on a cluster, keys of several slots (one node's: {@link SlotSplit}) go across slots. */
     private CompletableFuture<List<Object>> runApply(FencedApplyScript.Call call) {
+        if (nodeOfSlot != null && spansSlots(call.keys())) {
+            return library.callAcrossSlots(ScriptOutputType.MULTI, call.keys(), call.args());
+        }
         return library.call(RedisLibrary.Function.APPLY, ScriptOutputType.MULTI, call.keys(), call.args());
+    }
+
+    private static boolean spansSlots(String[] keys) {
+        int slot = SlotTokens.slotOf(keys[0]);
+        for (int i = 1; i < keys.length; i++) {
+            if (SlotTokens.slotOf(keys[i]) != slot) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private CompletableFuture<Object> runTagValue(TagKey tag, String op, long time) {

@@ -34,6 +34,14 @@ public enum RedisFailure {
     private static final List<String> TRANSIENT_PREFIXES =
             List.of("LOADING", "BUSY", "READONLY", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN", "MOVED", "ASK", OUT_OF_MEMORY);
     private static final List<String> FATAL_PREFIXES = List.of("NOAUTH", "WRONGPASS", "NOPERM");
+    /**
+     * A function's own command meeting a key this Redis Cluster node does not serve (the slot moved, or is moving
+     * away), or a cluster that is down: the topology changed under the call, which a retry after it is read again
+     * sends to the right node. Redis raises these inside the function, so they come back as ERR.
+     */
+    private static final List<String> TRANSIENT_IN_FUNCTION = List.of("Script attempted to access a non local key",
+            "Script attempted to execute a command while the cluster is down",
+            "Script attempted to execute a write command while the cluster is down");
 
     /** True when Redis refused a write because it is full (used memory above maxmemory). */
     public static boolean isOutOfMemory(Throwable failure) {
@@ -51,7 +59,8 @@ public enum RedisFailure {
             if (FATAL_PREFIXES.stream().anyMatch(message::startsWith) || RedisPermissions.isPermissionError(e)) {
                 return FATAL;
             }
-            if (TRANSIENT_PREFIXES.stream().anyMatch(message::startsWith)) {
+            if (TRANSIENT_PREFIXES.stream().anyMatch(message::startsWith)
+                    || TRANSIENT_IN_FUNCTION.stream().anyMatch(message::contains)) {
                 return TRANSIENT;
             }
             return FATAL;

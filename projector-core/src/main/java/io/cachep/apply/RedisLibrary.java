@@ -55,6 +55,11 @@ public final class RedisLibrary {
     public enum Function {
         /** The version-fenced apply of a batch of events ({@code library/apply.lua}). */
         APPLY("apply"),
+        /**
+         * The same, for keys of several slots that one Redis Cluster node serves ({@code apply_across_slots}, flagged
+         * {@code allow-cross-slot-keys}); called through {@link #callAcrossSlots}.
+         */
+        APPLY_ACROSS_SLOTS("apply_slots"),
         /** The index of one tag: register, invalidate, forget ({@code library/tag-index.lua}). */
         TAG_INDEX("tag_index"),
         /** The fenced promote of one entry from rebuild's shadow ({@code library/promote.lua}). */
@@ -125,6 +130,19 @@ public final class RedisLibrary {
             }
             return CompletableFuture.failedFuture(cause);
         });
+    }
+
+    /**
+     * {@link Function#APPLY_ACROSS_SLOTS} with {@code keys} and {@code args} as {@link Function#APPLY} takes them: only
+     * the first key is declared (a cluster checks declared keys for one slot, and routes by the first), the others go
+     * in front of the arguments, counted.
+     */
+    public <T> CompletableFuture<T> callAcrossSlots(ScriptOutputType type, String[] keys, String... args) {
+        String[] arguments = new String[1 + keys.length + args.length];
+        arguments[0] = Integer.toString(keys.length);
+        System.arraycopy(keys, 0, arguments, 1, keys.length);
+        System.arraycopy(args, 0, arguments, 1 + keys.length, args.length);
+        return call(Function.APPLY_ACROSS_SLOTS, type, new String[] {keys[0]}, arguments);
     }
 
     /**

@@ -204,6 +204,15 @@ public final class RedisTarget implements AutoCloseable {
     }
 
     /**
+     * The node serving {@code slot} as the client's topology has it now (its node id), for grouping a batch's calls
+     * by node; a slot without a known owner gets a name of its own, so its calls fail alone and are retried.
+     */
+    public String nodeOfSlot(int slot) {
+        RedisClusterNode owner = clusterConnection.getPartitions().getPartitionBySlot(slot);
+        return owner == null ? "no node for slot " + slot : owner.getNodeId();
+    }
+
+    /**
      * How many replicas each shard has, by its primary's address: on a cluster, the replicas the topology lists for
      * each primary that owns slots (failing ones too: they are the shard's, only down); on one server, the replicas
      * connected to it now ({@code WAIT 0 0} answers at once with their number, and needs no admin grant).

@@ -112,7 +112,8 @@ public final class ProjectorConfig extends AbstractConfig {
 
     public static final String REDIS_BATCH_MAX_EVENTS_CONFIG = "projector.redis.batch.max.events";
     private static final String REDIS_BATCH_MAX_EVENTS_DOC = "Events applied by one call of the Redis library's apply"
-            + " function, at most. Batching spares Redis's one thread the cost of a call per event; 1 turns batching off.";
+            + " function, at most. Batching spares Redis's one thread the cost of a call per event; 1 turns batching off."
+            + " On a Redis Cluster a batch is one call per primary, and holds up to this many events per primary.";
 
     public static final String REDIS_BATCH_LINGER_MS_CONFIG = "projector.redis.batch.linger.ms";
     private static final String REDIS_BATCH_LINGER_MS_DOC = "How long a batch that is not full waits for more events"

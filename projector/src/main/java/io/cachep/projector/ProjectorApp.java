@@ -107,8 +107,10 @@ public final class ProjectorApp implements AutoCloseable {
         metrics = new ProjectionMetrics(registry, rules.rules().stream().collect(Collectors.groupingBy(
                 ProjectionRule::type, TreeMap::new, Collectors.mapping(ProjectionRule::name, Collectors.joining(",")))));
         RetryBudget budget = RetryBudget.DEFAULT.withTotal(config.redisRetryBudget());
-        batcher = new ApplyBatcher(redisApplier,
-                config.redisBatchMaxEvents(), config.redisBatchLinger());
+        // On a cluster a batch becomes one call per primary: let it hold batch.max.events per primary, so each call
+        // carries about as many events as one server's does.
+        int batchEvents = config.redisBatchMaxEvents() * (redis.cluster() ? Math.max(1, redis.shards().size()) : 1);
+        batcher = new ApplyBatcher(redisApplier, batchEvents, config.redisBatchLinger());
         applier = new RetryingApplier(batcher, budget, memoryStall);
         InFlightRegistry inFlight = new InFlightRegistry(config.inflightMaxEvents(), config.inflightMaxBytes(), batcher::flush);
         EventSettler settler = new EventSettler(metrics, config.applicationId());

@@ -618,3 +618,19 @@ local function apply(KEYS, ARGV)
   write_fences()
   return results
 end
+
+-- apply_across_slots(KEYS, ARGV): on a Redis Cluster, one call for all the slots one node serves in a batch, so a
+-- batch costs a call per node rather than per slot (registered with allow-cross-slot-keys). KEYS[1] only routes the
+-- call; ARGV[1] is the number of keys n, ARGV[2..n+1] the keys as apply takes them, then apply's own ARGV. Every key
+-- is touched before anything is written: a key this node does not serve, or no longer has (its slot moved, or is
+-- moving away), fails the whole call at once ("non local key"), which the caller retries after reading the topology.
+local function apply_across_slots(KEYS, ARGV)
+  local n = tonumber(ARGV[1])
+  local keys, args = {}, {}
+  for i = 1, n do
+    keys[i] = ARGV[i + 1]
+    redis.call('EXISTS', keys[i])
+  end
+  for i = n + 2, #ARGV do args[#args + 1] = ARGV[i] end
+  return apply(keys, args)
+end
