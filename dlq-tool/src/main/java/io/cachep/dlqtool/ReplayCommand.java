@@ -140,7 +140,7 @@ final class ReplayCommand implements Callable<Integer> {
                                     Map<TopicPartition, Long> ends, long total, PrintWriter err) throws Exception {
         Map<String, Long> counts = new LinkedHashMap<>();
         try (RedisTarget redis = Connections.redis(config)) {
-            // Slot-safe on a Redis Cluster: one call per slot, tags registered in per-slot shards.
+            // Slot-safe on a Redis Cluster: one call per node, tags registered in per-slot shards.
             RedisApplier applier = new RedisApplier(redis, engine.rules().tombstoneRetention(), engine.layout());
             LoggedEvents events = new LoggedEvents();
             Progress progress = new Progress(err, "replaying " + topic, total);

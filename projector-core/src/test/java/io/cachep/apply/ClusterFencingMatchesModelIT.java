@@ -32,8 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The fence on a real Redis Cluster (six redis-server processes): random event streams, shuffled, duplicated and
  * replayed, batched and pipelined as the projector sends them, end equal to the reference projection. Every batch
- * is cut into one call per slot, and events that write two entities (a session and its user's set) are applied in
- * parts, and tags live in per-slot index shards that an invalidation visits through the tag's registry
+ * is cut into one call per node (keys of several slots in one call: apply_slots), events that write two entities on
+ * two nodes (a session and its user's set) are applied in parts, and tags live in per-slot index shards that an invalidation visits through the tag's registry
  * (docs/architecture.md, "Tags across slots").
  */
 @ExtendWith(DevStackExtension.class)
