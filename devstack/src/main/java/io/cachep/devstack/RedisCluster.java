@@ -232,8 +232,8 @@ public final class RedisCluster implements AutoCloseable {
     }
 
     /**
-     * Waits until every running replica has its first copy and follows its primary ({@code master_link_status:up}):
-     * before that, a write's {@code WAIT} for a replica is short.
+     * Waits until every running replica has its first copy and follows its primary ({@code master_link_status:up}),
+     * and its primary counts it as online: before that, a write's {@code WAIT} for a replica is short.
      */
     public void awaitReplicasInSync(Duration timeout) {
         Deadline deadline = Deadline.after(timeout);
@@ -248,12 +248,23 @@ public final class RedisCluster implements AutoCloseable {
                     behind.add(replica.port());
                 }
             }
-            if (behind.isEmpty()) {
+            // A primary counts a replica (WAIT does) once it has acknowledged its first copy, up to a second after the
+            // replica says its link is up.
+            long online = 0;
+            for (RedisServer primary : primaries()) {
+                try {
+                    online += RedisCli.ask(primary.port(), CLI_TIMEOUT, "INFO", "replication").lines()
+                            .filter(line -> line.startsWith("slave") && line.contains("state=online")).count();
+                } catch (DevStackException e) {
+                    behind.add(primary.port());
+                }
+            }
+            if (behind.isEmpty() && online >= replicas().size()) {
                 return;
             }
             if (deadline.expired()) {
-                throw new DevStackException("Redis Cluster " + uri() + ": replicas " + behind + " not in sync with their"
-                        + " primaries after " + timeout.toSeconds() + " s");
+                throw new DevStackException("Redis Cluster " + uri() + ": nodes " + behind + " not answering or not in"
+                        + " sync, " + online + " replicas online at their primaries, after " + timeout.toSeconds() + " s");
             }
             try {
                 Thread.sleep(POLL.toMillis());

@@ -127,8 +127,10 @@ class RedisTargetChecksIT {
     void aSingleServerWaitsForItsReplicaToo() throws Exception {
         try (RedisServer replica = RedisServer.start(RedisServer.Options.defaults()
                 .withExtraArgs("--replicaof", "127.0.0.1", Integer.toString(standalone.port())))) {
-            org.awaitility.Awaitility.await("the replica's first copy").atMost(Duration.ofSeconds(30)).until(() ->
-                    info(replica).contains("master_link_status:up"));
+            // The primary counts a replica once the replica has acknowledged its first copy (REPLCONF ACK, up to a
+            // second after the replica says its link is up): only then is it "online" there, and counted by WAIT.
+            org.awaitility.Awaitility.await("the replica online at its primary").atMost(Duration.ofSeconds(30)).until(() ->
+                    info(replica).contains("master_link_status:up") && info(standalone).contains("state=online"));
             Recorder recorder = new Recorder();
             try (RedisTarget redis = RedisTarget.connect(config(standalone.uri(), false, 1).redis(), null,
                     new ReplicaWait(1, Duration.ofMillis(300), recorder))) {
