@@ -62,6 +62,6 @@ public final class AcknowledgedWrites {
     private static boolean isTopologyChange(Throwable error) {
         String message = String.valueOf(error.getMessage());
         return error instanceof RedisCommandExecutionException && (message.startsWith("MOVED") || message.startsWith("ASK")
-                || message.contains("Script attempted to access a non local key"));
+                || message.contains(RedisFailure.NON_LOCAL_KEY));
     }
 }

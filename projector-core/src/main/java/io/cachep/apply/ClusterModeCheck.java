@@ -52,31 +52,34 @@ final class ClusterModeCheck {
 
     /** The first NOPERM among the failure's causes and what they suppressed (one per seed), or null. */
     private static RuntimeException permissionError(Throwable failure) {
-        for (Throwable e : Causes.of(failure)) {
+        for (Throwable e : causesAndSuppressed(failure)) {
             if (e instanceof RuntimeException runtime && RedisPermissions.isPermissionError(e)) {
                 return runtime;
-            }
-            for (Throwable suppressed : e.getSuppressed()) {
-                for (Throwable s : Causes.of(suppressed)) {
-                    if (s instanceof RuntimeException runtime && RedisPermissions.isPermissionError(s)) {
-                        return runtime;
-                    }
-                }
             }
         }
         return null;
     }
 
-    /** The messages of the failure, its causes and what it suppressed (Lettuce adds one per seed), each once. */
+    /** The messages of the failure, its causes and what it suppressed, each once. */
     private static List<String> messages(Throwable failure) {
         Set<String> messages = new LinkedHashSet<>();
+        causesAndSuppressed(failure).forEach(e -> add(messages, e));
+        return new ArrayList<>(messages);
+    }
+
+    /**
+     * The failure and its causes, each followed by the causes of what it suppressed: Lettuce's cluster connect adds one
+     * suppressed failure per seed that did not answer.
+     */
+    private static List<Throwable> causesAndSuppressed(Throwable failure) {
+        List<Throwable> all = new ArrayList<>();
         for (Throwable e : Causes.of(failure)) {
-            add(messages, e);
+            all.add(e);
             for (Throwable suppressed : e.getSuppressed()) {
-                Causes.of(suppressed).forEach(s -> add(messages, s));
+                all.addAll(Causes.of(suppressed));
             }
         }
-        return new ArrayList<>(messages);
+        return all;
     }
 
     private static void add(Set<String> messages, Throwable e) {

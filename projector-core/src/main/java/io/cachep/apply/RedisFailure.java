@@ -34,12 +34,14 @@ public enum RedisFailure {
     private static final List<String> TRANSIENT_PREFIXES =
             List.of("LOADING", "BUSY", "READONLY", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN", "MOVED", "ASK", OUT_OF_MEMORY);
     private static final List<String> FATAL_PREFIXES = List.of("NOAUTH", "WRONGPASS", "NOPERM");
+    /** What Redis says when a function's command meets a key its cluster node does not serve. */
+    static final String NON_LOCAL_KEY = "Script attempted to access a non local key";
     /**
      * A function's own command meeting a key this Redis Cluster node does not serve (the slot moved, or is moving
      * away), or a cluster that is down: the topology changed under the call, which a retry after it is read again
      * sends to the right node. Redis raises these inside the function, so they come back as ERR.
      */
-    private static final List<String> TRANSIENT_IN_FUNCTION = List.of("Script attempted to access a non local key",
+    private static final List<String> TRANSIENT_IN_FUNCTION = List.of(NON_LOCAL_KEY,
             "Script attempted to execute a command while the cluster is down",
             "Script attempted to execute a write command while the cluster is down");
 

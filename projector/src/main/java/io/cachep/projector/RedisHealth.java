@@ -117,10 +117,8 @@ final class RedisHealth implements AutoCloseable {
             return Optional.of("redis unreachable since " + since + " (" + lastError + ")");
         }
         if (!primariesDown.isEmpty()) {
-            String primaries = primariesDown.entrySet().stream().map(p -> p.getKey() + " (since " + p.getValue()
-                    + ")").collect(java.util.stream.Collectors.joining(", "));
-            return Optional.of("redis cluster primary " + primaries + " unreachable: writes to its slots wait until it"
-                    + " returns or a replica takes over");
+            return Optional.of("redis cluster primary " + eachSince(primariesDown) + " unreachable: writes to its"
+                    + " slots wait until it returns or a replica takes over");
         }
         Optional<String> full = memoryStall.since().map(at -> "redis out of memory (" + memoryUse + ") since " + at
                 + "; writes wait until maxmemory is raised or memory freed");
@@ -129,12 +127,16 @@ final class RedisHealth implements AutoCloseable {
         }
         Map<String, Instant> shortShards = replicaShortfall.shortShards();
         if (!shortShards.isEmpty()) {
-            String shards = shortShards.entrySet().stream().map(shard -> shard.getKey() + " (since " + shard.getValue()
-                    + ")").collect(java.util.stream.Collectors.joining(", "));
-            return Optional.of("redis shard " + shards + ": fewer replicas acknowledge writes than"
+            return Optional.of("redis shard " + eachSince(shortShards) + ": fewer replicas acknowledge writes than"
                     + " projector.redis.wait.replicas asks; its writes wait until they are back");
         }
         return Optional.empty();
+    }
+
+    /** "host:port (since T), host:port (since T)": the shards a problem has, each with since when. */
+    private static String eachSince(Map<String, Instant> shards) {
+        return shards.entrySet().stream().map(shard -> shard.getKey() + " (since " + shard.getValue() + ")")
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     /** Warnings to show on /ready even while ready. */
