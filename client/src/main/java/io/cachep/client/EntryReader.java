@@ -93,22 +93,28 @@ final class EntryReader {
         }
         TrackingEpoch epoch = link == null ? TrackingEpoch.NONE : link.epoch();
         List<L1Cache.Ticket> tickets = new ArrayList<>(misses.size());
+        List<Long> floorsAtSend = new ArrayList<>(misses.size());
         List<CompletableFuture<Snapshot>> replies = new ArrayList<>(misses.size());
         for (int i : misses) {
             String entryKey = entryKeys.get(i);
             tickets.add(l1 == null ? null : l1.begin(entryKey));
+            // What was returned before this read was sent: a read sent concurrently may return older, legitimately.
+            floorsAtSend.add(floors.getIfPresent(entryKey));
             replies.add(script.read(redis, keys, entryKey, epoch));
         }
         long deadline = System.nanoTime() + readTimeoutNanos;
         try {
-            collect(entryKeys, misses, served, tickets, replies, deadline);
+            collect(entryKeys, misses, served, tickets, floorsAtSend, replies, deadline);
         } finally {
-            tickets.stream().filter(java.util.Objects::nonNull).forEach(l1::end);
+            if (l1 != null) {
+                tickets.forEach(l1::end);
+            }
         }
     }
 
     private void collect(List<String> entryKeys, List<Integer> misses, List<Served> served,
-                         List<L1Cache.Ticket> tickets, List<CompletableFuture<Snapshot>> replies, long deadline) {
+                         List<L1Cache.Ticket> tickets, List<Long> floorsAtSend,
+                         List<CompletableFuture<Snapshot>> replies, long deadline) {
         for (int m = 0; m < misses.size(); m++) {
             String entryKey = entryKeys.get(misses.get(m));
             L1Cache.Ticket ticket = tickets.get(m);
@@ -116,7 +122,7 @@ final class EntryReader {
                 Snapshot read = await(replies.get(m), deadline);
                 outage.answered();
                 (read.type() == EntryType.NONE ? stats.redisMisses : stats.redisHits).increment();
-                requireAtFloor(entryKey, read);
+                requireAtFloor(entryKey, read, floorsAtSend.get(m));
                 if (ticket != null) {
                     l1.fill(ticket, read);
                 }
@@ -190,13 +196,16 @@ final class EntryReader {
         return floor == null || copy.version() == null || copy.version() >= floor;
     }
 
-    /** A version older than one returned before means Redis lost writes: refuse rather than go back. */
-    private void requireAtFloor(String entryKey, Snapshot read) {
+    /**
+     * A version older than one returned before the read was sent means Redis lost writes: refuse rather than go back.
+     * Raises the floor to what this read returns.
+     */
+    private void requireAtFloor(String entryKey, Snapshot read, Long floor) {
         if (read.version() == null) {
             return;  // no fence: a tombstone aged out, nothing to compare
         }
-        Long floor = floors.asMap().merge(entryKey, read.version(), Math::max);
-        if (read.version() < floor) {
+        floors.asMap().merge(entryKey, read.version(), Math::max);
+        if (floor != null && read.version() < floor) {
             throw new CacheRegressionException("Redis holds version " + read.version() + " of " + entryKey
                     + ", older than version " + floor + " this client already returned: Redis lost writes "
                     + "(a failover, a restart without AOF, a FLUSHALL). Run dlq-tool verify --repair to restore it");

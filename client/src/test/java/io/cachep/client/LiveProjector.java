@@ -12,6 +12,7 @@ import io.cachep.rulesfile.RulesFileLoader;
 import io.cachep.topics.ProducerSettings;
 import io.cachep.topics.TopicSetup;
 import io.cachep.topics.TopicSpec;
+import io.cachep.topics.TopicSpecLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -47,9 +49,12 @@ final class LiveProjector implements AutoCloseable {
         }
         Path rulesFile = Files.writeString(dir.resolve("rules.yaml"), rulesText);
         ProjectionRules rules = RulesFileLoader.load(rulesFile);
+        // The repository's topic configs: the demo's too-large poison needs their max.message.bytes.
+        Map<String, TopicSpec> specs = TopicSpecLoader.load(Path.of("..", "topics")).stream()
+                .collect(Collectors.toMap(TopicSpec::name, spec -> spec));
         List<TopicSpec> topics = new ArrayList<>();
-        TOPICS.forEach(t -> topics.add(new TopicSpec(isolation.topic(t), 3, (short) 1, Map.of())));
-        topics.add(new TopicSpec(isolation.topic("dlq"), 1, (short) 1, Map.of()));
+        TOPICS.forEach(t -> topics.add(new TopicSpec(isolation.topic(t), 3, (short) 1, specs.get(t).configs())));
+        topics.add(new TopicSpec(isolation.topic("dlq"), 1, (short) 1, specs.get("cachep-dlq").configs()));
         TopicSetup.apply(Map.of("bootstrap.servers", stack.bootstrapServers()), topics);
         ProjectorConfig config = new ConfigLoader(Map.of()).load(Optional.empty(), Map.of(
                 ProjectorConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),

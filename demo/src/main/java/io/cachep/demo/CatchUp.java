@@ -1,6 +1,5 @@
 package io.cachep.demo;
 
-import io.cachep.apply.ApplyOutcome;
 import io.cachep.projector.ProjectorApp;
 import io.cachep.projector.topology.ProjectionMetrics;
 import java.time.Duration;
@@ -15,11 +14,7 @@ final class CatchUp {
 
     /** Events the projector has finished with, whatever the outcome (written, fenced off, expired or dead-lettered). */
     static long processed(ProjectionMetrics metrics) {
-        long total = metrics.count(ProjectionMetrics.DLQ_OUTCOME) + metrics.count(ProjectionMetrics.IGNORED_OUTCOME);
-        for (ApplyOutcome outcome : ApplyOutcome.values()) {
-            total += metrics.count(outcome.label());
-        }
-        return total;
+        return metrics.finished();
     }
 
     static void await(ProjectorApp projector, long produced, Duration timeout, Progress progress) throws TimeoutException {

@@ -59,6 +59,11 @@ public final class ProjectionMetrics {
                 .mapToDouble(Counter::count).sum();
     }
 
+    /** Events finished with so far, whatever the outcome (written, fenced off, expired, dead-lettered or ignored). */
+    public long finished() {
+        return (long) registry.find(EVENTS).counters().stream().mapToDouble(Counter::count).sum();
+    }
+
     private Counter events(String type, String outcome) {
         boolean known = type != null && rulesByType.containsKey(type);
         String label = known ? type : UNKNOWN_TYPE;
