@@ -19,7 +19,11 @@ cachep_build_if_needed() {
     exit 2
   fi
   echo "cachep: building (mvn -DskipTests install; a first build downloads dependencies)..." >&2
-  (cd "$CACHEP_HOME" && mvn -B -q -Dstyle.color=never -DskipTests install) >&2
+  # -B and style.color=never keep Maven's messages plain, but the Jansi 2.4 in Maven 3.8 still writes colour resets
+  # (ESC[0m) to stdout and stderr, terminal or not, when Maven uninstalls it; only this JVM property stops that (as
+  # a -D on the mvn command line it comes too late).
+  (cd "$CACHEP_HOME" && MAVEN_OPTS="${MAVEN_OPTS:-} -Djansi.noreset=true" \
+    mvn -B -q -Dstyle.color=never -DskipTests install) >&2
 }
 
 # Installs Debian's redis-server when it is missing and we are root; otherwise says exactly what to install.
