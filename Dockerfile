@@ -6,6 +6,7 @@ RUN mvn -B -q -DskipTests install
 
 FROM eclipse-temurin:17-jre
 WORKDIR /opt/cachep
+# bin/health, the projector's healthcheck in docker-compose.yml, is bash: this image has bash, not curl or wget.
 COPY --from=build /src/bin bin
 COPY --from=build /src/rules rules
 COPY --from=build /src/topics topics

@@ -19,7 +19,11 @@ cachep_build_if_needed() {
     exit 2
   fi
   echo "cachep: building (mvn -DskipTests install; a first build downloads dependencies)..." >&2
-  (cd "$CACHEP_HOME" && mvn -B -q -Dstyle.color=never -DskipTests install) >&2
+  # -B and style.color=never keep Maven's messages plain, but the Jansi 2.4 in Maven 3.8 still writes colour resets
+  # (ESC[0m) to stdout and stderr, terminal or not, when Maven uninstalls it; only this JVM property stops that (as
+  # a -D on the mvn command line it comes too late).
+  (cd "$CACHEP_HOME" && MAVEN_OPTS="${MAVEN_OPTS:-} -Djansi.noreset=true" \
+    mvn -B -q -Dstyle.color=never -DskipTests install) >&2
 }
 
 # Installs Debian's redis-server when it is missing and we are root; otherwise says exactly what to install.
@@ -43,6 +47,13 @@ cachep_run() {
   local module="$1" main="$2"
   shift 2
   cachep_build_if_needed "$module"
+  # One logging configuration per launcher: logback.xml in the main class's package (io/cachep/demo/logback.xml for
+  # io.cachep.demo.DemoMain), named here. None sits at the class path's root, where logback looks by itself: the
+  # launchers' modules are also each other's libraries (the demo runs the projector and producer-demo from their
+  # jars), so root files would meet on one class path, and logback, finding several, picks one and prints ~30 lines
+  # of its own status first. A -Dlogback.configurationFile in CACHEP_JAVA_OPTS comes later and wins.
+  local logback="${main%.*}"
+  logback="${logback//.//}/logback.xml"
   # CACHEP_CLASSPATH adds your own jars, e.g. custom rules registered with ServiceLoader.
-  exec java ${CACHEP_JAVA_OPTS:-} -cp "$CACHEP_HOME/$module/target/$module.jar:$CACHEP_HOME/$module/target/lib/*${CACHEP_CLASSPATH:+:$CACHEP_CLASSPATH}" "$main" "$@"
+  exec java "-Dlogback.configurationFile=$logback" ${CACHEP_JAVA_OPTS:-} -cp "$CACHEP_HOME/$module/target/$module.jar:$CACHEP_HOME/$module/target/lib/*${CACHEP_CLASSPATH:+:$CACHEP_CLASSPATH}" "$main" "$@"
 }

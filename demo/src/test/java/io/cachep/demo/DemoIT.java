@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's first command, as a user runs it (shortened to a few seconds of events): it prints the summary with
- * events applied and leaves no broker or redis-server behind.
+ * events applied and leaves no broker or redis-server behind, and says nothing but its own progress and tables.
  */
 class DemoIT {
 
@@ -35,17 +35,36 @@ class DemoIT {
         assertThat(demo.exitValue()).as("exit code; stderr:%n%s", Files.readString(err)).isZero();
 
         String report = Files.readString(out);
+        String progress = Files.readString(err);
+        assertThatOutputIsTheDemosOwn(report, progress);
         assertThat(count(report, "applied")).isPositive();
         assertThat(count(report, "entries")).isPositive();
         assertThat(count(report, "dead-lettered \\(dlq\\)")).isPositive();
         assertThat(report).contains("demo:session:{s-");
-        String progress = Files.readString(err);
         assertThat(progress).contains("stopping devstack");
         Matcher pids = Pattern.compile("\\(pid (\\d+)\\)").matcher(progress);
         List<Long> started = pids.results().map(r -> Long.parseLong(r.group(1))).toList();
         assertThat(started).as("the broker's and redis-server's pids are reported").hasSize(2);
         assertThat(started).allSatisfy(pid -> assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive))
                 .as("process %d is gone", pid).isNotEqualTo(java.util.Optional.of(true)));
+    }
+
+    /**
+     * What once came first instead: logback's own status lines (printed when it finds more than one
+     * {@code logback.xml} on the class path), the build's ANSI escapes, and a Kafka Streams warning about a setting.
+     */
+    private static void assertThatOutputIsTheDemosOwn(String out, String err) {
+        for (String stream : List.of(out, err)) {
+            assertThat(stream).as("no logback status lines:%n%s", stream)
+                    .doesNotContainPattern("\\|-(INFO|WARN|ERROR) in ");
+            assertThat(stream).as("no ANSI escapes:%n%s", stream).doesNotContain("\u001B[");
+            assertThat(stream.lines().filter(line -> line.contains("WARN")
+                    && line.contains("processing.exception.handler")))
+                    .as("no warning about the processing exception handler:%n%s", stream).isEmpty();
+        }
+        assertThat(out.lines().filter(line -> !line.isBlank()).findFirst())
+                .as("stdout starts with the report:%n%s", out)
+                .hasValueSatisfying(first -> assertThat(first).startsWith("produced"));
     }
 
     private static long count(String report, String label) {

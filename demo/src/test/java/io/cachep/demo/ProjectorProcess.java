@@ -54,6 +54,11 @@ final class ProjectorProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** The port of its HTTP endpoints (/health, /ready, /metrics) on 127.0.0.1. */
+    int httpPort() {
+        return httpPort;
+    }
+
     boolean isAlive() {
         return process != null && process.isAlive();
     }

@@ -35,7 +35,7 @@ class ReadmeCommandsTest {
 
     @Test
     void shouldShipEveryLauncherTheReadmeNamesAsAnExecutable() {
-        for (String launcher : List.of("demo", "projector", "producer-demo", "dlq-tool", "devstack")) {
+        for (String launcher : List.of("demo", "projector", "producer-demo", "dlq-tool", "devstack", "health")) {
             Path script = ROOT.resolve("bin").resolve(launcher);
             assertThat(Files.isExecutable(script)).as("bin/%s is executable", launcher).isTrue();
         }

@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
         description = "A real Kafka broker (KRaft, single node) and a real redis-server on free loopback ports.")
 public final class DevStackMain implements Callable<Integer> {
     /** Logs to stderr at INFO for devstack, WARN for everything else: stdout carries only the KEY=value lines. */
-    static final String LOGBACK_CONFIG = "io/cachep/devstack/devstack-cli-logback.xml";
+    static final String LOGBACK_CONFIG = "io/cachep/devstack/logback.xml";
 
     @Spec
     private CommandSpec spec;

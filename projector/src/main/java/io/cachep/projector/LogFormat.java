@@ -11,7 +11,7 @@ final class LogFormat {
     private LogFormat() {}
 
     static void useJson() {
-        URL json = LogFormat.class.getClassLoader().getResource("logback-json.xml");
+        URL json = LogFormat.class.getResource("logback-json.xml");
         if (json == null || !(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
             return; // another SLF4J provider: its own configuration decides
         }

@@ -35,8 +35,13 @@ final class StreamsProperties {
         // relies on, and with the wait on, Kafka Streams formats log text for every record while any partition of
         // the task is empty (PartitionGroup.readyToProcess in 4.3.1), which cost a tenth of the stream thread.
         props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
-        // The behaviour Kafka 5.0 makes the default; opting in now also silences its start-up warning.
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        // The behaviour Kafka 5.0 makes the default (the topology has no global store, so nothing else changes). Kafka
+        // Streams warns wherever it builds a StreamsConfig without it, and the main consumer's partition assignor
+        // builds one of its own from the consumer's configs alone (StreamsPartitionAssignor.configure in 4.3.1), so
+        // the key goes to that consumer too: main.consumer.* keys reach its configs as given.
+        String globalHandler = StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG;
+        props.put(globalHandler, true);
+        props.put(StreamsConfig.mainConsumerPrefix(globalHandler), true);
         // The producer writes dead letters: none may be dropped on a partition that is not led yet (ProducerSettings).
         ProducerSettings.lossless().forEach((key, value) -> props.put(StreamsConfig.producerPrefix(key), value));
         // Unprefixed, so projector.kafka.max.request.size still overrides it.
