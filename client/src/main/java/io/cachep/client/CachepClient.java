@@ -142,6 +142,11 @@ public final class CachepClient implements AutoCloseable {
         return read(key, EntryKind.SORTED_SET);
     }
 
+    /** An entry of any type as its natural Java value ({@link EntryKind#ANY}). */
+    public Read<Object> entry(String key) {
+        return read(key, EntryKind.ANY);
+    }
+
     /**
      * One entry as {@code kind} says.
      *

@@ -33,6 +33,12 @@ public final class EntryKind<T> {
     public static final EntryKind<List<ScoredMember>> SORTED_SET =
             new EntryKind<>(EntryType.ZSET, "a sorted set", (key, value) -> (List<ScoredMember>) value);
 
+    /**
+     * Whatever type the entry is, as its natural Java value: a hash as a map, a string as its text, a set as a set,
+     * a sorted set as a list of scored members. For tools that show entries of every kind.
+     */
+    public static final EntryKind<Object> ANY = new EntryKind<>(null, "any type", (key, value) -> value);
+
     private final EntryType type;
     private final String description;
     private final Decoder<T> decoder;
@@ -48,10 +54,6 @@ public final class EntryKind<T> {
         return new EntryKind<>(EntryType.STRING, "a JSON " + type.getSimpleName(), (key, value) -> parse(key, (String) value, type));
     }
 
-    EntryType type() {
-        return type;
-    }
-
     /** The value of a present entry of the right type, as {@code T}. */
     T decode(String key, Object value) {
         return decoder.decode(key, value);
@@ -59,7 +61,7 @@ public final class EntryKind<T> {
 
     /** Refuses an entry Redis holds as another type than this kind reads. */
     void requireType(String key, EntryType actual) {
-        if (actual != EntryType.NONE && actual != type) {
+        if (type != null && actual != EntryType.NONE && actual != type) {
             throw new WrongEntryTypeException(key + " was read as " + description + " but Redis holds a "
                     + actual.name().toLowerCase(java.util.Locale.ROOT) + ": read it with the kind the rules file gives it");
         }

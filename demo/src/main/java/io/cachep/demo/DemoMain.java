@@ -79,13 +79,17 @@ public final class DemoMain implements Callable<Integer> {
             TopicSetup.applyDirectory(config.kafkaClientProperties(), topicsDir)
                     .forEach(change -> progress.step("topic " + change));
 
-            try (ProjectorApp projector = ProjectorApp.create(config, rules)) {
+            try (ProjectorApp projector = ProjectorApp.create(config, rules);
+                 ReadSide reader = new ReadSide(stack.redisUri(), rules.namespace(), projector)) {
                 projector.start();
                 progress.step("projector started; metrics at http://127.0.0.1:" + projector.httpPort() + "/metrics");
-                DemoProducer.Summary produced = produce(stack, produceFor, progress, projector);
+                progress.step("a service reads hot entries through cachep-client (an L1 kept true by invalidations)");
+                DemoProducer.Summary produced = produce(stack, produceFor, progress, projector, reader);
                 progress.step("produced " + produced.total() + " records; waiting for the projector to catch up");
                 CatchUp.await(projector, produced.total(), DurationText.parse(catchUpTimeout), progress);
                 out.print(new DemoReport(produced, projector.metrics(), config.redis(), rules).render());
+                out.print('\n');
+                out.print(reader.render());
                 out.flush();
             }
             progress.step("stopping devstack");
@@ -93,7 +97,8 @@ public final class DemoMain implements Callable<Integer> {
         return 0;
     }
 
-    private DemoProducer.Summary produce(DevStack stack, Duration produceFor, Progress progress, ProjectorApp projector) {
+    private DemoProducer.Summary produce(DevStack stack, Duration produceFor, Progress progress, ProjectorApp projector,
+                                         ReadSide reader) {
         long seed = System.nanoTime();
         FaultInjector events = new FaultInjector(
                 Scenarios.create(scenario, seed, new ScenarioSizes(300, 200, ScenarioSizes.DEFAULT_TENANTS)),
@@ -103,7 +108,7 @@ public final class DemoMain implements Callable<Integer> {
         AtomicBoolean stop = new AtomicBoolean();
         try (Producer<String, byte[]> producer = DemoProducer.kafkaProducer(stack.bootstrapServers(), "cachep-demo-producer");
              Progress.Ticker ticker = progress.every(Duration.ofSeconds(5), () -> "processed so far: "
-                     + CatchUp.processed(projector.metrics()) + " events")) {
+                     + CatchUp.processed(projector.metrics()) + " events; " + reader.progress())) {
             return new DemoProducer(producer).run(events, rate, produceFor, stop::get);
         }
     }

@@ -41,6 +41,12 @@ class DemoIT {
         assertThat(count(report, "entries")).isPositive();
         assertThat(count(report, "dead-lettered \\(dlq\\)")).isPositive();
         assertThat(report).contains("demo:session:{s-");
+        // The read side: a reader through cachep-client, served mostly by its L1, which invalidations kept true.
+        assertThat(count(report, "reads")).isPositive();
+        assertThat(count(report, "invalidations received")).isPositive();
+        assertThat(count(report, "read errors")).isZero();
+        assertThat(count(report, "L1 copies differing from Redis \\(sample\\)")).isZero();
+        assertThat(report).containsPattern("projector write -> invalidation p99 +[0-9.]+ ms");
         assertThat(progress).contains("stopping devstack");
         Matcher pids = Pattern.compile("\\(pid (\\d+)\\)").matcher(progress);
         List<Long> started = pids.results().map(r -> Long.parseLong(r.group(1))).toList();

@@ -40,6 +40,7 @@ public final class RedisApplier implements FencedApply {
     private final TagAnnouncer announcer;
     /** On a Redis Cluster, the node serving a slot, as the client's topology has it; null on one server. */
     private final IntFunction<String> nodeOfSlot;
+    private volatile WriteObserver observer;
 
     /** An event as one element of a batch. */
     public record Event(EventStamp stamp, List<Mutation.EntryMutation> mutations) {}
@@ -71,6 +72,11 @@ public final class RedisApplier implements FencedApply {
         this.layout = layout;
         this.announcer = announcer;
         this.nodeOfSlot = nodeOfSlot;
+    }
+
+    /** Tells {@code observer} of every batch of entry writes sent from now on (null: no one). */
+    public void observeWrites(WriteObserver observer) {
+        this.observer = observer;
     }
 
     /** True when the event can share a batch: it has no {@code invalidate-tag}, which takes calls of its own. */
@@ -123,6 +129,12 @@ public final class RedisApplier implements FencedApply {
         FencedApplyScript.Batch batch = new FencedApplyScript.Batch(tombstoneRetention);
         FencedApplyScript.TagPlacement placement = announcer == null ? FencedApplyScript.AS_IS : announcer;
         events.forEach(event -> batch.add(event.stamp(), event.mutations(), placement));
+        WriteObserver watching = observer;
+        if (watching != null) {
+            List<String> keys = new ArrayList<>();
+            events.forEach(event -> event.mutations().forEach(mutation -> keys.add(mutation.key().data())));
+            watching.sending(keys, System.nanoTime());
+        }
         CompletableFuture<List<Object>> replies = runApply(batch.build());
         if (announcer != null && !batch.announcements().isEmpty()) {
             List<String> announcements = batch.announcements();

@@ -2,6 +2,7 @@ package io.cachep.projector;
 
 import io.cachep.apply.ApplyBatcher;
 import io.cachep.apply.RedisApplier;
+import io.cachep.apply.WriteObserver;
 import io.cachep.projector.inflight.InFlightRegistry;
 import io.cachep.projector.topology.CommitBarrierClientSupplier;
 import io.cachep.projector.topology.EventSettler;
@@ -69,13 +70,13 @@ public final class ProjectorApp implements AutoCloseable {
     private final AtomicReference<Throwable> fatal = new AtomicReference<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final RetryingApplier applier;
+    private final RedisApplier redisApplier;
     private final ApplyBatcher batcher;
     private final KafkaAccessDenied accessDenied;
     private KafkaStreamsMetrics streamsMetrics;
 
     private ProjectorApp(ProjectorConfig config, ProjectionRules rules) throws IOException {
         RedisEndpoint endpoint = config.redis();
-        RedisApplier redisApplier;
         // Lettuce's own command latencies, per command type, next to cachep's metrics.
         clientResources = DefaultClientResources.builder()
                 .commandLatencyRecorder(new MicrometerCommandLatencyRecorder(registry, MicrometerOptions.create()))
@@ -157,6 +158,11 @@ public final class ProjectorApp implements AutoCloseable {
     /** The failure that stopped the projector, if one did. */
     public Optional<Throwable> fatalFailure() {
         return Optional.ofNullable(fatal.get());
+    }
+
+    /** Tells {@code observer} of every batch of entry writes the projector sends to Redis (the demo measures with it). */
+    public void observeRedisWrites(WriteObserver observer) {
+        redisApplier.observeWrites(observer);
     }
 
     public ProjectionMetrics metrics() {
