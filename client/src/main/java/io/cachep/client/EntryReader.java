@@ -19,6 +19,9 @@ import java.util.concurrent.TimeoutException;
  * at least as new as any this client returned before for the same key.
  */
 final class EntryReader {
+    /** What the client's Redis user needs (README.md, "Reading: cachep-client"). */
+    static final String GRANTS = "+evalsha_ro +eval_ro +ping +client|tracking +type +get +hgetall +smembers +zrange "
+            + "+pttl %R~<prefix>*";
     private static final List<String> OUTAGE_REPLIES = List.of("LOADING", "BUSY", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN");
 
     /** One entry as served, with where it came from and, if stale, for how long. */
@@ -183,10 +186,10 @@ final class EntryReader {
 
     private CachepClientException refusal(RedisCommandExecutionException refused) {
         String message = String.valueOf(refused.getMessage());
-        if (message.startsWith("NOPERM") || message.startsWith("NOAUTH") || message.startsWith("WRONGPASS")) {
+        if (message.startsWith("NOPERM") || message.startsWith("NOAUTH") || message.startsWith("WRONGPASS")
+                || message.contains("can't run this command")) {
             return new CachepClientException("Redis refused the client's read (" + message + "): its user needs "
-                    + "+evalsha_ro +eval_ro and read access to the namespace's keys, e.g. ACL SETUSER <user> on >… "
-                    + "+evalsha_ro +eval_ro ~" + keys.prefix() + "*", refused);
+                    + "ACL SETUSER <user> " + GRANTS.replace("<prefix>", keys.prefix()), refused);
         }
         return new CachepClientException("Redis refused the client's read: " + message, refused);
     }

@@ -168,6 +168,20 @@ class ClientResilienceIT {
     }
 
     @Test
+    void shouldReadAndBeInvalidatedAsTheLeastPrivilegedUserTheReadmeGrants() {
+        entries.hash(KEY, 1, Map.of("device", "web"));
+        // The README's grant line, for this test's namespace.
+        entries.acl("SETUSER", "reader", "on", ">reader-secret", "+evalsha_ro", "+eval_ro", "+ping",
+                "+client|tracking", "+type", "+get", "+hgetall", "+smembers", "+zrange", "+pttl", "%R~" + NS + ":*");
+        String uri = "redis://reader:reader-secret@127.0.0.1:" + redis.port();
+        try (CachepClient client = client().redisUri(uri).build()) {
+            awaitServedFromL1(client, KEY);
+            entries.hash(KEY, 2, Map.of("device", "ios"));
+            Awaitility.await().atMost(Duration.ofSeconds(2)).until(() -> client.hash(KEY).version().orElse(0) == 2);
+        }
+    }
+
+    @Test
     void shouldRefuseToReadAnEntryAsTheWrongType() {
         entries.hash(KEY, 1, Map.of("device", "web"));
         try (CachepClient client = client().build()) {

@@ -3,6 +3,10 @@ package io.cachep.client;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import java.util.Map;
 
 /**
@@ -28,6 +32,15 @@ final class Entries implements AutoCloseable {
         redis.hset(namespace + ":" + key, fields);
         redis.hset(namespace + ":~fence:" + key, "b", version + ",,,," + System.currentTimeMillis() + ",,hash,,");
         redis.exec();
+    }
+
+    /** An {@code ACL} command word for word, as an operator would type it. */
+    void acl(String... words) {
+        CommandArgs<String, String> args = new CommandArgs<>(StringCodec.UTF8);
+        for (String word : words) {
+            args.add(word);
+        }
+        connection.sync().dispatch(CommandType.ACL, new StatusOutput<>(StringCodec.UTF8), args);
     }
 
     RedisCommands<String, String> redis() {

@@ -36,14 +36,21 @@ final class LiveProjector implements AutoCloseable {
     static final List<String> TOPICS = List.of("session-events", "profile-events", "room-events", "tenant-events");
 
     private final TestIsolation isolation;
+    private final String namespace;
     private final ProjectorApp projector;
     private final KafkaProducer<String, byte[]> producer;
     private long sent;
 
     LiveProjector(DevStack stack, TestIsolation isolation, Path dir) throws Exception {
+        this(stack, isolation, dir, isolation.keyPrefix());
+    }
+
+    /** With the namespace given, e.g. the demo's own {@code demo} (only one test per JVM may use it). */
+    LiveProjector(DevStack stack, TestIsolation isolation, Path dir, String namespace) throws Exception {
         this.isolation = isolation;
+        this.namespace = namespace;
         String rulesText = Files.readString(Path.of("..", "rules", "demo.yaml"))
-                .replace("namespace: demo", "namespace: " + isolation.keyPrefix());
+                .replace("namespace: demo", "namespace: " + namespace);
         for (String topic : TOPICS) {
             rulesText = rulesText.replace("topic: " + topic, "topic: " + isolation.topic(topic));
         }
@@ -73,7 +80,7 @@ final class LiveProjector implements AutoCloseable {
 
     /** The namespace the client reads. */
     String namespace() {
-        return isolation.keyPrefix();
+        return namespace;
     }
 
     /** Sends one of the demo's events to this test's copy of its topic. */
