@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cachep.devstack.RedisServer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -99,6 +101,28 @@ class ClientResilienceIT {
             Read<Map<String, String>> read = readingThroughAnOutage(client);
             assertThat(read.version()).hasValue(2);
             assertThat(read.value()).contains(Map.of("device", "ios"));
+        }
+    }
+
+    @Test
+    void shouldNeverServeACopyPastTheEntrysExpiryInRedis() {
+        entries.hash(KEY, 1, Map.of("device", "web"));
+        try (CachepClient client = client().build()) {
+            awaitServedFromL1(client, KEY);
+            entries.redis().pexpire(NS + ":" + KEY, 400);
+            // Redis expires the entry 400 ms after it ran PEXPIRE, so no later than 400 ms after it answered.
+            long expiredBy = System.nanoTime() + Duration.ofMillis(400).toNanos();
+            List<Long> presentAt = new ArrayList<>();
+            long until = expiredBy + Duration.ofMillis(600).toNanos();
+            while (System.nanoTime() < until) {
+                Read<Map<String, String>> read = client.hash(KEY);
+                if (read.present()) {
+                    presentAt.add(System.nanoTime());
+                }
+            }
+            assertThat(presentAt).as("reads that still saw the entry").isNotEmpty()
+                    .allSatisfy(at -> assertThat(at).isLessThan(expiredBy));
+            assertThat(client.stats().l1Hits()).isGreaterThan(1);
         }
     }
 
