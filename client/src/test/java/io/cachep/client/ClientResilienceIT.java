@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cachep.devstack.RedisServer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,6 +68,27 @@ class ClientResilienceIT {
             });
             assertThat(client.stats().invalidations()).isPositive();
             assertThat(client.hash("session:{never}").present()).isFalse();
+        }
+    }
+
+    @Test
+    void shouldExportReadsInvalidationsAndDivergenceToMicrometer() {
+        entries.hash(KEY, 1, Map.of("device", "web"));
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (CachepClient client = client().meterRegistry(registry).build()) {
+            awaitServedFromL1(client, KEY);
+            entries.hash(KEY, 2, Map.of("device", "ios"));
+            Awaitility.await().atMost(Duration.ofSeconds(2)).until(() -> client.hash(KEY).version().orElse(0) == 2);
+            assertThat(client.sampleDivergence()).isZero();
+
+            assertThat(registry.get("cachep.client.reads").tags("layer", "l1", "outcome", "hit").functionCounter().count())
+                    .isEqualTo(client.stats().l1Hits()).isPositive();
+            assertThat(registry.get("cachep.client.reads").tags("layer", "redis", "outcome", "hit").functionCounter().count())
+                    .isPositive();
+            assertThat(registry.get("cachep.client.invalidations").functionCounter().count()).isPositive();
+            assertThat(registry.get("cachep.client.invalidation.age").gauge().value()).isBetween(0.0, 60.0);
+            assertThat(registry.get("cachep.client.cache.layer.divergence").gauge().value()).isZero();
+            assertThat(registry.get("cachep.client.l1.entries").gauge().value()).isEqualTo(1);
         }
     }
 

@@ -74,11 +74,13 @@ class ReadsUnderLiveProjectorIT {
             assertThat(failures).as("seed %d", seed).isEmpty();
 
             assertThat(changed).as("the projector's writes reached the client as invalidations").hasSizeGreaterThan(50);
-            for (String key : changed) {
-                Awaitility.await().atMost(SERVED_WITHIN).untilAsserted(() ->
-                        assertThat(content(readAsWritten(client, key))).as(key)
-                                .isEqualTo(content(readAsWritten(redisOnly, key))));
-            }
+            Awaitility.await().atMost(SERVED_WITHIN).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
+                    .untilAsserted(() -> {
+                        for (String key : changed) {
+                            assertThat(content(readAsWritten(client, key))).as(key)
+                                    .isEqualTo(content(readAsWritten(redisOnly, key)));
+                        }
+                    });
             assertThat(client.stats().l1Hits()).as("the L1 served reads").isPositive();
             assertThat(client.sampleDivergence()).isZero();
         }
