@@ -49,18 +49,24 @@ import picocli.CommandLine.Spec;
 /**
  * {@code bin/bench}: in one process tree on a fresh devstack, pre-loads the demo's mixed workload and measures, side
  * by side, this machine's Redis and Kafka limits, two hand-written consumers, and the projector (throughput, latency,
- * memory through a Redis pause, two instances), then checks the projector's result against the reference model.
+ * memory through a Redis pause, two instances), then checks the projector's result against the reference model; and
+ * the read side: cachep-client's L1 hits, Redis reads and write-to-invalidation times ({@code --runs client} alone
+ * starts a redis-server and no broker).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure the projector against this machine's limits and two home-grown consumers, in one run.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:measured, and Redis equalled the reference model", "1:failed",
-                "2:usage", "3:measured, but Redis diverged from the reference model"})
+                "2:usage", "3:measured, but Redis diverged from the reference model, or the client run missed an"
+                        + " invalidation"})
 public final class BenchMain implements Callable<Integer> {
     /** The parts of the bench, in the order they run (run 4b after 5 and 6). */
-    enum Run { kafka, redis, floor, naive_sync, naive_batched, projector, cluster, before, latency, pause, scaling }
+    enum Run { kafka, redis, floor, naive_sync, naive_batched, projector, cluster, before, latency, pause, scaling, client }
 
-    /** What {@code bin/bench} runs unless told: everything but the Redis Cluster run, which {@code --redis-cluster} adds. */
+    /**
+     * What {@code bin/bench} runs unless told: everything but the Redis Cluster run, which {@code --redis-cluster} adds.
+     * The client run adds about 20 s to the default run's 20 minutes.
+     */
     static final Set<Run> DEFAULT_RUNS = Set.copyOf(EnumSet.complementOf(EnumSet.of(Run.cluster)));
 
     private static final String DLQ_TOPIC = "cachep-dlq";
@@ -147,6 +153,26 @@ public final class BenchMain implements Callable<Integer> {
                     + " the report says 'vs before'. Without it, run 4b is skipped.")
     String beforeClassPath;
 
+    @Option(names = "--client-entries", defaultValue = "10000",
+            description = "Hash entries the client run pre-loads (default: ${DEFAULT-VALUE}).")
+    int clientEntries;
+
+    @Option(names = "--client-l1-reads", defaultValue = "1000000",
+            description = "L1 hits the client run times (default: ${DEFAULT-VALUE}).")
+    int clientL1Reads;
+
+    @Option(names = "--client-redis-reads", defaultValue = "50000",
+            description = "Redis reads of each kind the client run times (default: ${DEFAULT-VALUE}).")
+    int clientRedisReads;
+
+    @Option(names = "--client-writes", defaultValue = "2000",
+            description = "Fenced writes the client run times to invalidation (default: ${DEFAULT-VALUE}).")
+    int clientWrites;
+
+    @Option(names = "--client-write-rate", defaultValue = "1000",
+            description = "The most writes per second in the client run (default: ${DEFAULT-VALUE}).")
+    double clientWriteRate;
+
     @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
     OutputFormat output;
 
@@ -171,9 +197,37 @@ public final class BenchMain implements Callable<Integer> {
                     + " and " + clusterReplicas);
         }
         runs = selectedRuns();
+        ClientRun.Options clientOptions = clientOptions();
+        BenchResults results = new BenchResults();
+        if (runs.equals(EnumSet.of(Run.client))) {
+            measureClientAlone(results, clientOptions);
+        } else {
+            measureOnDevStack(results, clientOptions);
+        }
+        BenchReport report = new BenchReport(results);
+        PrintWriter out = spec.commandLine().getOut();
+        if (output == OutputFormat.json) {
+            out.println(new ObjectMapper().writeValueAsString(report.json()));
+        } else {
+            out.print(report.render());
+        }
+        out.flush();
+        return results.modelHeld() && results.clientHeld() ? 0 : 3;
+    }
+
+    /** {@code --client-*} as the client run's options, or a usage error. */
+    ClientRun.Options clientOptions() {
+        try {
+            return new ClientRun.Options(clientEntries, clientL1Reads, clientRedisReads, clientWrites, clientWriteRate);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--client-*: " + e.getMessage());
+        }
+    }
+
+    /** Every run asked for but the client run alone: on a devstack, after pre-loading the workload into Kafka. */
+    private void measureOnDevStack(BenchResults results, ClientRun.Options clientOptions) throws Exception {
         ProjectionRules rules = RulesFileLoader.load(rulesFile);
         RuleEngine engine = new RuleEngine(rules);
-        BenchResults results = new BenchResults();
         results.workload = new Workload(events, users, sessions, duplicates, reorder, seed);
         results.partitions = partitions;
         results.scalingInstances = scaleInstances;
@@ -202,7 +256,7 @@ public final class BenchMain implements Callable<Integer> {
             RedisClient client = RedisConnector.client(RedisURI.create(stack.redisUri()), Duration.ofSeconds(30));
             try (StatefulRedisConnection<String, String> redis = client.connect()) {
                 Session session = new Session(stack, admin, redis, kafka, topics, engine, stream, workDir);
-                results.environment = environment(redis);
+                results.environment = environment(redis, true);
                 if (projectorClassPath != null) {
                     results.environment.put("projector class path", projectorClassPath);
                 }
@@ -221,19 +275,35 @@ public final class BenchMain implements Callable<Integer> {
                 if (runs.contains(Run.scaling)) {
                     measureScaling(session, results);
                 }
+                if (runs.contains(Run.client)) {
+                    measureClient(stack.redisUri(), redis, results, clientOptions);
+                }
             } finally {
                 client.shutdown();
             }
         }
-        BenchReport report = new BenchReport(results);
-        PrintWriter out = spec.commandLine().getOut();
-        if (output == OutputFormat.json) {
-            out.println(new ObjectMapper().writeValueAsString(report.json()));
-        } else {
-            out.print(report.render());
+    }
+
+    /** The client run alone needs no broker: a redis-server of its own. */
+    private void measureClientAlone(BenchResults results, ClientRun.Options options) throws Exception {
+        step("starting a redis-server (the client run alone needs no broker)");
+        try (RedisServer server = RedisServer.start(RedisServer.Options.defaults())) {
+            RedisClient client = RedisConnector.client(RedisURI.create(server.uri()), Duration.ofSeconds(30));
+            try (StatefulRedisConnection<String, String> redis = client.connect()) {
+                results.environment = environment(redis, false);
+                measureClient(server.uri(), redis, results, options);
+            } finally {
+                client.shutdown();
+            }
         }
-        out.flush();
-        return results.modelHeld() ? 0 : 3;
+    }
+
+    /** Run 8: cachep-client's L1 hits, Redis reads and write-to-invalidation, from an empty Redis. */
+    private void measureClient(String redisUri, StatefulRedisConnection<String, String> redis, BenchResults results,
+                               ClientRun.Options options) throws Exception {
+        step("run 8: cachep-client");
+        reset(redis);
+        results.client = ClientRun.run(redisUri, redis, options, what -> step("run 8: " + what));
     }
 
     /** {@code --runs}, plus the cluster run when {@code --redis-cluster} asks for it. */
@@ -468,15 +538,20 @@ public final class BenchMain implements Callable<Integer> {
         redis.sync().configResetstat();
     }
 
-    private static Map<String, String> environment(StatefulRedisConnection<String, String> redis) {
+    /** @param kafka whether a broker and projectors run too (not for the client run alone) */
+    private static Map<String, String> environment(StatefulRedisConnection<String, String> redis, boolean kafka) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("machine", Runtime.getRuntime().availableProcessors() + " cores, "
                 + Runtime.getRuntime().maxMemory() / 1048576 + " MiB max heap for the bench JVM; every process shares the cores");
         env.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
-        env.put("kafka", "4.3.1, single KRaft broker (-Xmx1g, G1)");
+        if (kafka) {
+            env.put("kafka", "4.3.1, single KRaft broker (-Xmx1g, G1)");
+        }
         env.put("redis", "redis-server " + redis.sync().info("server").lines()
                 .filter(line -> line.startsWith("redis_version:")).findFirst().orElse(":?").split(":")[1].trim() + ", no persistence");
-        env.put("projector", "separate JVM, " + ProjectorProcess.MAX_HEAP);
+        if (kafka) {
+            env.put("projector", "separate JVM, " + ProjectorProcess.MAX_HEAP);
+        }
         return env;
     }
 

@@ -16,6 +16,11 @@ final class BenchReport {
 
     String render() {
         StringBuilder out = new StringBuilder();
+        if (r.loaded == null) { // the client run alone: no workload, no broker
+            out.append(client());
+            r.environment.forEach((k, v) -> out.append(k).append(": ").append(v).append('\n'));
+            return out.toString();
+        }
         out.append(String.format(Locale.ROOT, "workload: %,d records (%,d entities, %.0f bytes each on average), %d partitions"
                         + " per topic, %.0f%% duplicates, %.0f%% reordered; pre-loaded in %.1f s%n%n",
                 r.loaded.records(), r.loaded.entities(), (double) r.loaded.bytes() / r.loaded.records(), r.partitions,
@@ -131,15 +136,20 @@ final class BenchReport {
             }
             out.append(latency.render()).append('\n');
         }
+        if (r.client != null) {
+            out.append(client());
+        }
         r.environment.forEach((k, v) -> out.append(k).append(": ").append(v).append('\n'));
         return out.toString();
     }
 
     Map<String, Object> json() {
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("records", r.loaded.records());
-        json.put("entities", r.loaded.entities());
-        json.put("partitions", r.partitions);
+        if (r.loaded != null) {
+            json.put("records", r.loaded.records());
+            json.put("entities", r.loaded.entities());
+            json.put("partitions", r.partitions);
+        }
         if (r.redisLimit != null) {
             json.put("redisLimitEventsPerSecond", r.redisLimit.throughput().eventsPerSecond());
             json.put("redisLimitMutationsPerSecond", r.redisLimit.mutations() / r.redisLimit.throughput().seconds());
@@ -237,7 +247,80 @@ final class BenchReport {
             json.put("scalingEventsPerSecond", r.scaling.throughput().eventsPerSecond());
             json.put("scalingPartitionsByMember", r.scaling.partitionsByMember());
         }
+        if (r.client != null) {
+            json.put("client", clientJson());
+        }
         json.put("environment", r.environment);
+        return json;
+    }
+
+    /** Run 8: the read side, each figure with what it is. */
+    private String client() {
+        ClientRun.Result c = r.client;
+        StringBuilder out = new StringBuilder();
+        TextTable reads = new TextTable(String.format(Locale.ROOT, "8. cachep-client, %,d hash entries, one thread",
+                c.options().entries()), "p50", "p99", "p99.9", "max", "per second", "samples", "notes");
+        timingRow(reads, "L1 hit (every entry in the L1, random keys)", c.l1Hit(), c.l1ReadsPerSecond(),
+                String.format(Locale.ROOT, "%s; per second untimed; each timing includes ~%.0f ns of clock",
+                        c.l1Hits() == c.l1Reads() ? "all L1 hits" : String.format(Locale.ROOT, "%,d of %,d L1 hits",
+                                c.l1Hits(), c.l1Reads()), c.clockNanos()));
+        timingRow(reads, "Redis read, client without L1 (read script)", c.clientRedis(), c.clientRedis().perSecond(),
+                "EVALSHA_RO: type, TTL, fence version and value in one call");
+        timingRow(reads, "Redis read, plain Lettuce HGETALL (baseline)", c.rawHgetall(), c.rawHgetall().perSecond(),
+                "the value alone; interleaved with the row above in blocks of 1,000");
+        timingRow(reads, "fenced write sent -> invalidation heard by the L1 client", c.invalidation(), c.writesPerSecond(),
+                String.format(Locale.ROOT, "%,d of %,d writes' invalidations seen; %d hot keys, per second as sent",
+                        c.invalidationsSeen(), c.writes(), c.options().hotKeys()));
+        timingRow(reads, "fenced write sent -> a read through the client returns it", c.visible(), c.writesPerSecond(),
+                c.olderAfterInvalidation() == 0 ? "the read right after the invalidation, from Redis"
+                        : c.olderAfterInvalidation() + " reads after an invalidation returned an older version");
+        out.append(reads.render())
+                .append(ratio("L1 hit vs Redis read through the client, p50", c.l1VersusRedis(), "%,.0fx faster"))
+                .append(ratio("read script vs plain HGETALL, p50", c.scriptVersusHgetall(), "%.2fx"));
+        if (!c.held()) {
+            out.append(String.format(Locale.ROOT, "client run FAILED: %,d of %,d invalidations missed, %,d older reads%n",
+                    c.writes() - c.invalidationsSeen(), c.writes(), c.olderAfterInvalidation()));
+        }
+        return out.append('\n').toString();
+    }
+
+    private static void timingRow(TextTable table, String what, Timings timings, double perSecond, String notes) {
+        table.row(what, duration(timings.percentileNanos(50)), duration(timings.percentileNanos(99)),
+                duration(timings.percentileNanos(99.9)), duration(timings.percentileNanos(100)),
+                Double.isNaN(perSecond) ? "-" : String.format(Locale.ROOT, "%,.0f", perSecond),
+                String.format(Locale.ROOT, "%,d", timings.count()), notes);
+    }
+
+    private Map<String, Object> clientJson() {
+        ClientRun.Result c = r.client;
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("entries", c.options().entries());
+        json.put("l1Hit", timingJson(c.l1Hit(), c.l1ReadsPerSecond()));
+        json.put("l1Hits", c.l1Hits());
+        json.put("l1Reads", c.l1Reads());
+        json.put("clockNanos", c.clockNanos());
+        json.put("redisRead", timingJson(c.clientRedis(), c.clientRedis().perSecond()));
+        json.put("hgetall", timingJson(c.rawHgetall(), c.rawHgetall().perSecond()));
+        json.put("l1VsRedisRead", c.l1VersusRedis());
+        json.put("scriptVsHgetall", c.scriptVersusHgetall());
+        json.put("invalidation", timingJson(c.invalidation(), c.writesPerSecond()));
+        json.put("visible", timingJson(c.visible(), c.writesPerSecond()));
+        json.put("hotKeys", c.options().hotKeys());
+        json.put("writes", c.writes());
+        json.put("invalidationsSeen", c.invalidationsSeen());
+        json.put("olderAfterInvalidation", c.olderAfterInvalidation());
+        return json;
+    }
+
+    /** Percentiles in µs (fractions for L1 hits), and the rate. */
+    private static Map<String, Object> timingJson(Timings timings, double perSecond) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("p50Micros", timings.percentileMicros(50));
+        json.put("p99Micros", timings.percentileMicros(99));
+        json.put("p999Micros", timings.percentileMicros(99.9));
+        json.put("maxMicros", timings.percentileMicros(100));
+        json.put("perSecond", perSecond);
+        json.put("samples", timings.count());
         return json;
     }
 
@@ -316,6 +399,18 @@ final class BenchReport {
 
     private static String micros(RedisStats stats, long events) {
         return stats == null ? "-" : String.format(Locale.ROOT, "%.1f", stats.cpuMicrosPer(events));
+    }
+
+    /** ns below a microsecond, µs below a millisecond, else ms. */
+    static String duration(double nanos) {
+        if (Double.isNaN(nanos)) {
+            return "-";
+        }
+        if (nanos < 1e3) {
+            return String.format(Locale.ROOT, "%.0f ns", nanos);
+        }
+        return nanos < 1e6 ? String.format(Locale.ROOT, "%.1f µs", nanos / 1e3)
+                : String.format(Locale.ROOT, "%.2f ms", nanos / 1e6);
     }
 
     private static String millis(double value) {

@@ -34,6 +34,8 @@ final class BenchResults {
     PauseRun.Result pause;
     ProjectorRun.Result scaling;
     int scalingInstances;
+    /** Run 8: cachep-client's reads and invalidations. */
+    ClientRun.Result client;
     Map<String, String> environment;
 
     /** min(Redis limit, Kafka limit): the most any projector could do here. */
@@ -93,6 +95,11 @@ final class BenchResults {
     boolean modelHeld() {
         return (modelDivergences == null || modelDivergences.isEmpty())
                 && (clusterModelDivergences == null || clusterModelDivergences.isEmpty());
+    }
+
+    /** Whether the client run, if it ran, saw every write's invalidation and never an older version after one. */
+    boolean clientHeld() {
+        return client == null || client.held();
     }
 
     Double versus(Throughput baseline) {

@@ -34,12 +34,7 @@ final class LatencyRun {
 
     record Result(double rate, long produced, long[] sortedLatencyNanos, long unobserved) {
         double percentileMillis(double p) {
-            if (sortedLatencyNanos.length == 0) {
-                return Double.NaN;
-            }
-            // Nearest rank; the small subtraction keeps 99.9% of 1000 at rank 999, where doubles would make it 1000.
-            int rank = (int) Math.ceil(p * sortedLatencyNanos.length / 100.0 - 1e-9);
-            return sortedLatencyNanos[Math.min(sortedLatencyNanos.length, Math.max(1, rank)) - 1] / 1e6;
+            return Timings.nearestRank(sortedLatencyNanos, p) / 1e6;
         }
     }
 

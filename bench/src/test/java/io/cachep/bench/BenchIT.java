@@ -11,8 +11,9 @@ import picocli.CommandLine;
 
 /**
  * The bench end to end, small: every run produces its figure, the projector's result equals the reference model of
- * what was produced (a bench that projects wrongly fast proves nothing), and the two-instance run shares the
- * partitions. The figures themselves are not asserted: speed is the bench's output, not a test's pass mark.
+ * what was produced (a bench that projects wrongly fast proves nothing), the two-instance run shares the partitions,
+ * and the client run sees every write's invalidation. The figures themselves are not asserted: speed is the bench's
+ * output, not a test's pass mark.
  */
 class BenchIT {
     @Test
@@ -25,6 +26,7 @@ class BenchIT {
 
         int exit = commandLine.execute("--events", "20000", "--users", "1000", "--sessions", "1000",
                 "--latency-warm-up", "2s", "--latency-duration", "5s", "--latency-rate", "500", "--pause", "10s", "--pause-rate", "500",
+                "--client-l1-reads", "100000", "--client-redis-reads", "2000", "--client-writes", "200",
                 "--rules-file", "../rules/demo.yaml", "-o", "json");
 
         assertThat(exit).as("exit code; stderr:%n%s", err).isZero();
@@ -51,6 +53,34 @@ class BenchIT {
             partitions += assigned.asInt();
         }
         assertThat(partitions).as("every partition of the four demo topics, six each").isEqualTo(24);
+        assertThat(result.path("client").path("invalidationsSeen").asLong()).isEqualTo(200);
+    }
+
+    /**
+     * The client run alone ({@code --runs client}): a redis-server and no broker; every fenced write's invalidation
+     * reaches the L1 client, and a read right after it returns the new version.
+     */
+    @Test
+    void shouldMeasureTheClientAloneAndSeeEveryWritesInvalidation() throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = new CommandLine(new BenchMain()).setCaseInsensitiveEnumValuesAllowed(true);
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+
+        int exit = commandLine.execute("--runs", "client", "--client-entries", "2000", "--client-l1-reads", "100000",
+                "--client-redis-reads", "2000", "--client-writes", "200", "--client-write-rate", "500", "-o", "json");
+
+        assertThat(exit).as("exit code; stderr:%n%s", err).isZero();
+        assertThat(err.toString()).doesNotContain("starting devstack").contains("needs no broker");
+        JsonNode client = new ObjectMapper().readTree(out.toString()).path("client");
+        assertThat(client.path("l1Hits").asLong()).as("L1 hits of the L1 reads").isEqualTo(client.path("l1Reads").asLong());
+        assertThat(client.path("l1Hit").path("p50Micros").asDouble()).isPositive();
+        assertThat(client.path("redisRead").path("samples").asInt()).isEqualTo(2000);
+        assertThat(client.path("hgetall").path("p99Micros").asDouble()).isPositive();
+        assertThat(client.path("invalidationsSeen").asLong()).isEqualTo(200);
+        assertThat(client.path("olderAfterInvalidation").asLong()).isZero();
+        assertThat(client.path("visible").path("samples").asInt()).isEqualTo(200);
     }
 
     /**

@@ -9,7 +9,10 @@ import java.util.EnumSet;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** Which runs a command line selects: the Redis Cluster run only when asked for, alone or beside run 4. */
+/**
+ * Which runs a command line selects: the Redis Cluster run only when asked for, alone or beside run 4; the client run by
+ * default or alone.
+ */
 class BenchMainTest {
     private static BenchMain parse(String... args) {
         BenchMain bench = new BenchMain();
@@ -36,6 +39,33 @@ class BenchMainTest {
     @Test
     void shouldTakeTheClusterRunByNameInRuns() {
         assertThat(parse("--runs", "cluster").selectedRuns()).containsExactly(Run.cluster);
+    }
+
+    @Test
+    void shouldRunTheClientRunAloneByNameInRunsAndAsPartOfTheDefault() {
+        assertThat(parse("--runs", "client").selectedRuns()).containsExactly(Run.client);
+        assertThat(parse().selectedRuns()).contains(Run.client);
+    }
+
+    @Test
+    void shouldTakeTheClientRunsSizesFromItsOptions() {
+        BenchMain bench = parse("--runs", "client", "--client-entries", "500", "--client-l1-reads", "2000",
+                "--client-redis-reads", "300", "--client-writes", "50", "--client-write-rate", "200");
+
+        assertThat(bench.clientOptions()).isEqualTo(new ClientRun.Options(500, 2000, 300, 50, 200));
+        assertThat(parse().clientOptions()).isEqualTo(ClientRun.Options.DEFAULTS);
+    }
+
+    @Test
+    void shouldRefuseAClientRunWithoutWritesAsAUsageErrorBeforeStartingAnything() {
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = new CommandLine(new BenchMain()).setCaseInsensitiveEnumValuesAllowed(true);
+        commandLine.setErr(new PrintWriter(err, true));
+
+        int exit = commandLine.execute("--runs", "client", "--client-writes", "0");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("--client-*").contains("writes 0");
     }
 
     @Test

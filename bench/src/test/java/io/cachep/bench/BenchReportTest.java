@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Run 4c (the projector on a Redis Cluster) beside run 4 in the report, for people and for scripts. */
+/**
+ * Run 4c (the projector on a Redis Cluster) beside run 4, and run 8 (cachep-client) alone or beside the others, in the
+ * report, for people and for scripts.
+ */
 class BenchReportTest {
     private static final long EVENTS = 100_000;
 
@@ -88,6 +91,84 @@ class BenchReportTest {
         assertThat(nodes.get(0)).containsEntry("address", "127.0.0.1:7001").containsEntry("role", "primary")
                 .containsEntry("keys", 17_000L);
         assertThat((Double) nodes.get(0).get("redisMicrosPerEvent")).isCloseTo(10.0, within(1e-9));
+    }
+
+    /** n timings of {@code nanos} each. */
+    private static Timings flat(int n, long nanos) {
+        long[] samples = new long[n];
+        java.util.Arrays.fill(samples, nanos);
+        return Timings.of(samples);
+    }
+
+    /** The client run: 100 ns L1 hits, 80 µs script reads, 50 µs HGETALLs, 150 µs to each invalidation. */
+    private static ClientRun.Result client(long seen, long older) {
+        return new ClientRun.Result(new ClientRun.Options(10_000, 1000, 100, 20, 1000), flat(1000, 100), 9_000_000,
+                3000, 3000, flat(100, 80_000), flat(100, 50_000), flat((int) seen, 150_000), flat((int) seen, 250_000),
+                20, 990, seen, older, 25);
+    }
+
+    @Test
+    void shouldShowTheClientRunAloneWithoutAWorkload() {
+        BenchResults r = new BenchResults();
+        r.environment = new LinkedHashMap<>(Map.of("redis", "redis-server 7.0.15, no persistence"));
+        r.client = client(20, 0);
+
+        String text = new BenchReport(r).render();
+
+        assertThat(text).doesNotContain("workload:").contains("8. cachep-client, 10,000 hash entries")
+                .contains("L1 hit vs Redis read through the client, p50: 800x faster")
+                .contains("read script vs plain HGETALL, p50: 1.60x")
+                .contains("redis: redis-server 7.0.15").doesNotContain("FAILED");
+        assertThat(text.lines().filter(l -> l.startsWith("L1 hit")).findFirst().orElseThrow())
+                .contains("100 ns").contains("9,000,000").contains("all L1 hits");
+        assertThat(text.lines().filter(l -> l.startsWith("Redis read, client")).findFirst().orElseThrow())
+                .contains("80.0 µs").contains("12,500");
+        assertThat(text.lines().filter(l -> l.startsWith("fenced write sent -> invalidation")).findFirst().orElseThrow())
+                .contains("150.0 µs").contains("990").contains("20 of 20 writes' invalidations seen");
+    }
+
+    @Test
+    void shouldPutTheClientFiguresInTheJsonBesideTheOtherRuns() {
+        BenchResults r = results();
+        r.client = client(20, 0);
+
+        assertThat(new BenchReport(r).render()).contains("4c. projector").contains("8. cachep-client");
+        Map<String, Object> json = new BenchReport(r).json();
+        assertThat(json).containsKey("records");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> client = (Map<String, Object>) json.get("client");
+        assertThat(client).containsEntry("writes", 20L).containsEntry("invalidationsSeen", 20L)
+                .containsEntry("olderAfterInvalidation", 0L);
+        assertThat((Double) client.get("l1VsRedisRead")).isCloseTo(800.0, within(1e-9));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> l1Hit = (Map<String, Object>) client.get("l1Hit");
+        assertThat((Double) l1Hit.get("p50Micros")).isCloseTo(0.1, within(1e-9));
+        assertThat(l1Hit).containsEntry("samples", 1000);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> invalidation = (Map<String, Object>) client.get("invalidation");
+        assertThat((Double) invalidation.get("p99Micros")).isCloseTo(150.0, within(1e-9));
+    }
+
+    @Test
+    void shouldExitThreeWhenTheClientMissesAnInvalidationOrGoesBackAVersion() {
+        BenchResults r = results();
+        r.client = client(20, 0);
+        assertThat(r.clientHeld()).isTrue();
+
+        r.client = client(19, 0);
+        assertThat(r.clientHeld()).isFalse();
+        assertThat(new BenchReport(r).render()).contains("client run FAILED: 1 of 20 invalidations missed");
+
+        r.client = client(20, 1);
+        assertThat(r.clientHeld()).isFalse();
+    }
+
+    @Test
+    void shouldWriteDurationsInTheUnitThatFitsThem() {
+        assertThat(BenchReport.duration(85)).isEqualTo("85 ns");
+        assertThat(BenchReport.duration(91_234)).isEqualTo("91.2 µs");
+        assertThat(BenchReport.duration(2_500_000)).isEqualTo("2.50 ms");
+        assertThat(BenchReport.duration(Double.NaN)).isEqualTo("-");
     }
 
     @Test
