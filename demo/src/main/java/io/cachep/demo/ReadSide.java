@@ -91,16 +91,15 @@ final class ReadSide implements AutoCloseable {
             samples = new ArrayList<>(writeToInvalidationNanos);
         }
         Collections.sort(samples);
-        TextTable table = new TextTable("read side (cachep-client, " + hot.size() + " hot entries)", "value");
-        // Every value as text, so the column reads as one list rather than numbers right and text left.
-        table.row("reads", String.valueOf(stats.l1Hits() + stats.l1Misses() + stats.l1Stale()));
+        TextTable table = new TextTable("read side (cachep-client, " + hot.size() + " hot entries)", "value").leftAligned();
+        table.row("reads", stats.l1Hits() + stats.l1Misses() + stats.l1Stale());
         table.row("served by the L1", String.format(Locale.ROOT, "%.1f%%", 100 * stats.l1HitRate()));
-        table.row("read from Redis", String.valueOf(stats.redisHits() + stats.redisMisses()));
-        table.row("read errors", String.valueOf(readErrors.get()));
-        table.row("invalidations received", String.valueOf(stats.invalidations()));
+        table.row("read from Redis", stats.redisHits() + stats.redisMisses());
+        table.row("read errors", readErrors.get());
+        table.row("invalidations received", stats.invalidations());
         table.row("projector write -> invalidation p50", millis(percentile(samples, 0.50)));
         table.row("projector write -> invalidation p99", millis(percentile(samples, 0.99)));
-        table.row("L1 copies differing from Redis (sample)", String.valueOf(client.sampleDivergence()));
+        table.row("L1 copies differing from Redis (sample)", client.sampleDivergence());
         return table.render();
     }
 
