@@ -1,11 +1,18 @@
 package io.cachep.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
@@ -45,14 +52,15 @@ import java.util.function.Consumer;
  */
 public final class CachepClient implements AutoCloseable {
     private static final long AWAIT_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final Duration TOPOLOGY_REFRESH = Duration.ofSeconds(10);
 
     private final EntryKeys keys;
     private final ClientResources resources;
-    private final RedisClient redisClient;
-    private final StatefulRedisConnection<String, String> connection;
+    private final AbstractRedisClient redisClient;
+    private final StatefulConnection<String, String> connection;
     private final ScheduledExecutorService scheduler;
     private final L1Cache l1;
-    private final InvalidationLink link;
+    private final InvalidationSource link;
     private final EntryReader reader;
     private final DivergenceSampler sampler;
     private final VersionWaiters waiters = new VersionWaiters();
@@ -68,19 +76,48 @@ public final class CachepClient implements AutoCloseable {
         });
         this.l1 = settings.l1MaxEntries() == 0 ? null : new L1Cache(settings.l1MaxEntries());
         this.stats = new ClientStats(() -> l1 == null ? 0 : l1.size());
-        this.redisClient = RedisClient.create(resources, settings.redisUri());
-        this.redisClient.setOptions(ClientOptions.builder()
-                .timeoutOptions(TimeoutOptions.enabled(settings.readTimeout()))
-                // fail fast while disconnected, so a read falls back to the L1 (or fails) at once
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .build());
-        InvalidationLink started = null;
-        StatefulRedisConnection<String, String> connected = null;
+        Invalidations invalidations = new Invalidations(settings.invalidationListener());
+        RedisClusterAsyncCommands<String, String> commands;
+        InvalidationSource started = null;
+        StatefulConnection<String, String> connected = null;
+        if (settings.cluster()) {
+            RedisClusterClient cluster = RedisClusterClient.create(resources, settings.seeds());
+            cluster.setOptions(ClusterClientOptions.builder()
+                    .timeoutOptions(TimeoutOptions.enabled(settings.readTimeout()))
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    // A failover or a slot moving must reach the invalidation links soon (ClusterLinks).
+                    .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                            .enablePeriodicRefresh(TOPOLOGY_REFRESH).enableAllAdaptiveRefreshTriggers().build())
+                    .build());
+            this.redisClient = cluster;
+        } else {
+            RedisClient single = RedisClient.create(resources, settings.seeds().get(0));
+            single.setOptions(ClientOptions.builder()
+                    .timeoutOptions(TimeoutOptions.enabled(settings.readTimeout()))
+                    // fail fast while disconnected, so a read falls back to the L1 (or fails) at once
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    .build());
+            this.redisClient = single;
+        }
         try {
-            connected = redisClient.connect(StringCodec.UTF8);
-            if (l1 != null) {
-                started = new InvalidationLink(resources, settings.redisUri(), keys.prefix(), settings.readTimeout(),
-                        settings.trackingHeartbeat(), new Invalidations(settings.invalidationListener()), scheduler);
+            if (redisClient instanceof RedisClusterClient cluster) {
+                StatefulRedisClusterConnection<String, String> clusterConnection = cluster.connect(StringCodec.UTF8);
+                connected = clusterConnection;
+                commands = clusterConnection.async();
+                if (l1 != null) {
+                    started = new ClusterLinks(resources, cluster, settings.seeds().get(0), keys.prefix(),
+                            settings.readTimeout(), settings.trackingHeartbeat(), invalidations, scheduler);
+                }
+            } else {
+                StatefulRedisConnection<String, String> single = ((RedisClient) redisClient).connect(StringCodec.UTF8);
+                connected = single;
+                commands = single.async();
+                if (l1 != null) {
+                    started = new InvalidationLink(resources, settings.seeds().get(0), keys.prefix(),
+                            settings.readTimeout(), settings.trackingHeartbeat(), invalidations, scheduler);
+                }
+            }
+            if (started != null) {
                 started.start();
             }
         } catch (RuntimeException e) {
@@ -91,12 +128,13 @@ public final class CachepClient implements AutoCloseable {
                 connected.close();
             }
             shutdown();
-            throw new CacheUnavailableException("cachep-client could not connect to Redis at "
-                    + settings.redisUri().toURI().getHost() + ":" + settings.redisUri().getPort() + ": " + e.getMessage(), e);
+            RedisURI first = settings.seeds().get(0);
+            throw new CacheUnavailableException("cachep-client could not connect to Redis at " + first.getHost() + ":"
+                    + first.getPort() + (settings.cluster() ? " (a cluster seed)" : "") + ": " + e.getMessage(), e);
         }
         this.connection = connected;
         this.link = started;
-        this.reader = new EntryReader(connection.async(), keys, l1, link, stats, settings);
+        this.reader = new EntryReader(commands, keys, l1, link, stats, settings);
         this.sampler = l1 == null ? null
                 : new DivergenceSampler(l1, reader, link, stats, settings.divergenceSampleSize(), settings.readTimeout());
         if (sampler != null && !settings.divergenceInterval().isZero()) {
@@ -288,7 +326,8 @@ public final class CachepClient implements AutoCloseable {
 
     /** Settings; only {@link #redisUri} and {@link #namespace} are required. */
     public static final class Builder {
-        private RedisURI redisUri;
+        private String redisUri;
+        private boolean cluster;
         private String namespace;
         private long l1MaxEntries = 10_000;
         private Duration readTimeout = Duration.ofSeconds(1);
@@ -303,13 +342,18 @@ public final class CachepClient implements AutoCloseable {
 
         private Builder() {}
 
-        /** Redis, as {@code redis://[user:password@]host:port} or {@code rediss://} for TLS. One server (not a cluster). */
+        /**
+         * Redis, as the projector takes it: {@code redis://[user:password@]host:port} ({@code rediss://} for TLS), or a
+         * cluster's seeds, {@code redis://[user:password@]h1:7000,h2:7000} with {@link #cluster(boolean)}.
+         */
         public Builder redisUri(String uri) {
-            return redisUri(RedisURI.create(uri));
+            this.redisUri = uri;
+            return this;
         }
 
-        public Builder redisUri(RedisURI uri) {
-            this.redisUri = uri;
+        /** Whether Redis is a Redis Cluster (default false): reads follow slots, and every primary is tracked. */
+        public Builder cluster(boolean cluster) {
+            this.cluster = cluster;
             return this;
         }
 
@@ -390,7 +434,8 @@ public final class CachepClient implements AutoCloseable {
 
         /** Checks the settings (every problem at once), connects and starts tracking. */
         public CachepClient build() {
-            return new CachepClient(new ClientSettings(redisUri, namespace, l1MaxEntries, readTimeout,
+            return new CachepClient(new ClientSettings(redisUri == null ? null : RedisSeeds.parse(redisUri), cluster,
+                    namespace, l1MaxEntries, readTimeout,
                     trackingHeartbeat, trackingTimeout, maxStaleness, redisRetryInterval, divergenceInterval,
                     divergenceSampleSize, meterRegistry, invalidationListener));
         }

@@ -2,17 +2,21 @@ package io.cachep.client;
 
 import io.lettuce.core.RedisURI;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Consumer;
 
 /** A client's settings, checked by {@link CachepClient.Builder#build()}; the builder documents each. */
-record ClientSettings(RedisURI redisUri, String namespace, long l1MaxEntries, Duration readTimeout,
+record ClientSettings(List<RedisURI> seeds, boolean cluster, String namespace, long l1MaxEntries, Duration readTimeout,
                       Duration trackingHeartbeat, Duration trackingTimeout, Duration maxStaleness,
                       Duration redisRetryInterval, Duration divergenceInterval, int divergenceSampleSize,
                       Object meterRegistry, Consumer<String> invalidationListener) {
     ClientSettings {
         StringBuilder problems = new StringBuilder();
-        if (redisUri == null) {
+        if (seeds == null) {
             problems.append("\n  redisUri: not set (e.g. redis://localhost:6379)");
+        } else if (seeds.size() > 1 && !cluster) {
+            problems.append("\n  redisUri: ").append(seeds.size())
+                    .append(" seeds, which is a Redis Cluster's form: set cluster(true)");
         }
         if (namespace == null) {
             problems.append("\n  namespace: not set (the rules file's namespace, e.g. demo)");

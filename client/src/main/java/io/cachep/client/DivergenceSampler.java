@@ -22,13 +22,13 @@ final class DivergenceSampler {
 
     private final L1Cache l1;
     private final EntryReader reader;
-    private final InvalidationLink link;
+    private final InvalidationSource link;
     private final ClientStats stats;
     private final int sampleSize;
     private final Duration timeout;
     private final Set<String> logged = ConcurrentHashMap.newKeySet();
 
-    DivergenceSampler(L1Cache l1, EntryReader reader, InvalidationLink link, ClientStats stats, int sampleSize,
+    DivergenceSampler(L1Cache l1, EntryReader reader, InvalidationSource link, ClientStats stats, int sampleSize,
                       Duration timeout) {
         this.l1 = l1;
         this.reader = reader;

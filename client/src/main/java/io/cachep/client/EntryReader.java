@@ -4,7 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisException;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,10 +27,10 @@ final class EntryReader {
     /** One entry as served, with where it came from and, if stale, for how long. */
     record Served(Snapshot snapshot, Layer layer, Duration staleFor) {}
 
-    private final RedisAsyncCommands<String, String> redis;
+    private final RedisClusterAsyncCommands<String, String> redis;
     private final EntryKeys keys;
     private final L1Cache l1;
-    private final InvalidationLink link;
+    private final InvalidationSource link;
     private final ReadScript script = new ReadScript();
     private final ClientStats stats;
     private final RedisOutage outage;
@@ -41,7 +41,7 @@ final class EntryReader {
     // to be evicted from here can be returned older only if Redis itself lost writes in between.
     private final Cache<String, Long> floors;
 
-    EntryReader(RedisAsyncCommands<String, String> redis, EntryKeys keys, L1Cache l1, InvalidationLink link,
+    EntryReader(RedisClusterAsyncCommands<String, String> redis, EntryKeys keys, L1Cache l1, InvalidationSource link,
                 ClientStats stats, ClientSettings settings) {
         this.redis = redis;
         this.keys = keys;

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * as of the last heartbeat sent, and an L1 whose link stopped answering (a paused Redis, a silent network partition)
  * stops serving as fresh after the tracking timeout.
  */
-final class InvalidationLink implements AutoCloseable {
+final class InvalidationLink implements InvalidationSource {
     private static final Logger log = LoggerFactory.getLogger(InvalidationLink.class);
 
     /** What the link reports. */
@@ -44,9 +45,16 @@ final class InvalidationLink implements AutoCloseable {
 
         /** Redis dropped everything (FLUSHALL, FLUSHDB), or more changed than it could list. */
         void flushed();
+
+        /** The link's epoch ended: its connection was lost (a cluster's links end the cluster's epoch on it). */
+        default void lost() {}
+
+        /** A new epoch began: the link is tracking again. */
+        default void back() {}
     }
 
     private final RedisClient client;
+    private final String address;
     private final String prefix;
     private final Listener listener;
     private final ScheduledExecutorService scheduler;
@@ -54,11 +62,13 @@ final class InvalidationLink implements AutoCloseable {
     private final AtomicLong epochs = new AtomicLong();
     private volatile TrackingEpoch epoch = TrackingEpoch.NONE;
     private volatile StatefulRedisConnection<String, String> connection;
+    private final ScheduledFuture<?> heartbeats;
     private volatile boolean closed;
 
     InvalidationLink(ClientResources resources, RedisURI uri, String prefix, Duration timeout, Duration heartbeat,
                      Listener listener, ScheduledExecutorService scheduler) {
         this.client = RedisClient.create(resources, uri);
+        this.address = uri.getHost() + ":" + uri.getPort();
         this.client.setOptions(ClientOptions.builder()
                 .protocolVersion(ProtocolVersion.RESP3)
                 .autoReconnect(false)
@@ -77,24 +87,23 @@ final class InvalidationLink implements AutoCloseable {
                 }
             }
         });
-        scheduler.scheduleWithFixedDelay(this::heartbeat, heartbeat.toNanos(), heartbeat.toNanos(), TimeUnit.NANOSECONDS);
+        this.heartbeats = scheduler.scheduleWithFixedDelay(this::heartbeat, heartbeat.toNanos(), heartbeat.toNanos(),
+                TimeUnit.NANOSECONDS);
     }
 
-    /** Connects and starts tracking now; fails as Lettuce does when Redis cannot be reached or refuses. */
-    void start() {
+    @Override
+    public void start() {
         connect();
     }
 
-    /** The current epoch ({@link TrackingEpoch#NONE} or an ended one while the link is down). */
-    TrackingEpoch epoch() {
+    @Override
+    public TrackingEpoch epoch() {
         return epoch;
     }
 
-    /**
-     * Completes once every invalidation Redis sent before now has been handled: a PING sent now has come back.
-     * Fails when the link is down or Redis does not answer in time.
-     */
-    CompletableFuture<Void> catchUp() {
+    /** A PING sent now has come back (after every invalidation before it); fails when the link is down or silent. */
+    @Override
+    public CompletableFuture<Void> catchUp() {
         StatefulRedisConnection<String, String> current = connection;
         if (current == null) {
             return CompletableFuture.failedFuture(new CacheUnavailableException("the invalidation link is down", null));
@@ -121,9 +130,13 @@ final class InvalidationLink implements AutoCloseable {
         }
         if (!fresh.isOpen()) {
             lost(fresh);  // closed before it was published, so the state listener did not recognize it
-        } else if (epoch.number() > 1) {
-            log.info("cachep-client: invalidation link back ({}); copies read before it are re-read on their next use", epoch);
+            return;
         }
+        if (epoch.number() > 1) {
+            log.info("cachep-client: invalidation link to {} back ({}); copies read before it are re-read on their "
+                    + "next use", address, epoch);
+        }
+        listener.back();
     }
 
     private void onPush(PushMessage message) {
@@ -150,8 +163,9 @@ final class InvalidationLink implements AutoCloseable {
         epoch.end();
         gone.closeAsync();
         if (!closed) {
-            log.warn("cachep-client: invalidation link to Redis lost ({}); the L1 serves nothing as fresh until it is back",
-                    epoch);
+            log.warn("cachep-client: invalidation link to {} lost ({}); the L1 serves nothing as fresh until it is "
+                    + "back", address, epoch);
+            listener.lost();
             scheduleReconnect();
         }
     }
@@ -176,9 +190,15 @@ final class InvalidationLink implements AutoCloseable {
         catchUp().exceptionally(failure -> null);
     }
 
+    /** Whether the link is tracking now. */
+    boolean live() {
+        return epoch.live();
+    }
+
     @Override
     public void close() {
         closed = true;
+        heartbeats.cancel(false);
         StatefulRedisConnection<String, String> current = connection;
         connection = null;
         epoch.end();

@@ -2,7 +2,7 @@ package io.cachep.client;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +30,7 @@ final class ReadScript {
     private final String sha = sha1(source);
 
     /** Reads one entry; the future fails with Lettuce's exception when Redis does not answer or refuses. */
-    CompletableFuture<Snapshot> read(RedisAsyncCommands<String, String> redis, EntryKeys keys, String entryKey,
+    CompletableFuture<Snapshot> read(RedisClusterAsyncCommands<String, String> redis, EntryKeys keys, String entryKey,
                                      TrackingEpoch epoch) {
         String[] both = {entryKey, keys.fenceOf(entryKey)};
         long sentAt = System.nanoTime();

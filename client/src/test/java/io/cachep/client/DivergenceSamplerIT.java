@@ -31,17 +31,17 @@ class DivergenceSamplerIT {
         String namespace = isolation.keyPrefix();
         EntryKeys keys = new EntryKeys(namespace);
         String entryKey = keys.entry("session:{s-1}");
-        ClientSettings settings = new ClientSettings(RedisURI.create(stack.redisUri()), namespace, 100,
+        ClientSettings settings = new ClientSettings(List.of(RedisURI.create(stack.redisUri())), false, namespace, 100,
                 Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ZERO,
                 Duration.ofMillis(500), Duration.ZERO, 100, null, null);
         ClientResources resources = DefaultClientResources.create();
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         L1Cache l1 = new L1Cache(100);
         ClientStats stats = new ClientStats(l1::size);
-        RedisClient redisClient = RedisClient.create(resources, settings.redisUri());
+        RedisClient redisClient = RedisClient.create(resources, settings.seeds().get(0));
         try (Entries entries = new Entries(stack.redisUri(), namespace);
              StatefulRedisConnection<String, String> connection = redisClient.connect();
-             InvalidationLink link = new InvalidationLink(resources, settings.redisUri(), keys.prefix(),
+             InvalidationLink link = new InvalidationLink(resources, settings.seeds().get(0), keys.prefix(),
                      settings.readTimeout(), settings.trackingHeartbeat(), dropFrom(l1), scheduler)) {
             link.start();
             EntryReader reader = new EntryReader(connection.async(), keys, l1, link, stats, settings);
