@@ -83,8 +83,9 @@ public final class CachepClient implements AutoCloseable {
         if (settings.cluster()) {
             RedisClusterClient cluster = RedisClusterClient.create(resources, settings.seeds());
             cluster.setOptions(ClusterClientOptions.builder()
+                    // Not REJECT_COMMANDS as on one server: a cluster connects to a node on its first command, which
+                    // that would refuse; a read waits for the connection at most the read timeout.
                     .timeoutOptions(TimeoutOptions.enabled(settings.readTimeout()))
-                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                     // A failover or a slot moving must reach the invalidation links soon (ClusterLinks).
                     .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
                             .enablePeriodicRefresh(TOPOLOGY_REFRESH).enableAllAdaptiveRefreshTriggers().build())

@@ -63,12 +63,12 @@ final class ClusterLinks implements InvalidationSource {
         scheduler.scheduleWithFixedDelay(this::confirm, heartbeat.toNanos(), heartbeat.toNanos(), TimeUnit.NANOSECONDS);
     }
 
+    /** Links every primary now; one that does not answer is retried, and until then the L1 serves nothing as fresh. */
     @Override
     public synchronized void start() {
         reconcile();
         if (!epoch.live()) {
-            throw new CacheUnavailableException("not every primary of the cluster could be linked for invalidations: "
-                    + links.keySet(), null);
+            log.warn("cachep-client: not every primary of the cluster answered; reads go to Redis until all are linked");
         }
     }
 
@@ -150,8 +150,7 @@ final class ClusterLinks implements InvalidationSource {
     }
 
     private RedisURI nodeUri(RedisURI node) {
-        RedisURI uri = RedisURI.builder(template).withHost(node.getHost()).withPort(node.getPort()).build();
-        return uri;
+        return RedisURI.builder(template).withHost(node.getHost()).withPort(node.getPort()).build();
     }
 
     @Override
