@@ -6,6 +6,8 @@ import io.cachep.devstack.RedisCluster;
 import io.cachep.devstack.RedisServer;
 import io.cachep.devstack.junit.DevStackExtension;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
@@ -111,6 +113,9 @@ class ClusterClientIT {
 
         ClusterEntries(String uri) {
             this.client = RedisClusterClient.create(RedisSeeds.parse(uri));
+            // The writer, as the projector does, follows a failover: it refreshes its topology.
+            client.setOptions(ClusterClientOptions.builder().topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                    .enablePeriodicRefresh(Duration.ofSeconds(1)).enableAllAdaptiveRefreshTriggers().build()).build());
             this.connection = client.connect();
         }
 
