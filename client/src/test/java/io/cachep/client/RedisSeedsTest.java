@@ -3,6 +3,7 @@ package io.cachep.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lettuce.core.RedisCredentials;
 import io.lettuce.core.RedisURI;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -15,8 +16,9 @@ class RedisSeedsTest {
         assertThat(seeds).extracting(RedisURI::getPort).containsExactly(7000, 7001);
         assertThat(seeds).allSatisfy(seed -> {
             assertThat(seed.isSsl()).isTrue();
-            assertThat(seed.getUsername()).isEqualTo("reader");
-            assertThat(new String(seed.getPassword())).isEqualTo("secret");
+            RedisCredentials credentials = seed.getCredentialsProvider().resolveCredentials().block();
+            assertThat(credentials.getUsername()).isEqualTo("reader");
+            assertThat(new String(credentials.getPassword())).isEqualTo("secret");
         });
     }
 
