@@ -6,6 +6,7 @@ import io.cachep.devstack.RedisCluster;
 import io.cachep.devstack.RedisServer;
 import io.cachep.devstack.junit.DevStackExtension;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
@@ -114,13 +115,17 @@ class ClusterClientIT {
         ClusterEntries(String uri) {
             this.client = RedisClusterClient.create(RedisSeeds.parse(uri));
             // The writer, as the projector does, follows a failover: it refreshes its topology.
-            client.setOptions(ClusterClientOptions.builder().topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
-                    .enablePeriodicRefresh(Duration.ofSeconds(1)).enableAllAdaptiveRefreshTriggers().build()).build());
+            // A write stuck on the dead node gives up after a second and is retried (Lettuce's default waits 60 s).
+            client.setOptions(ClusterClientOptions.builder()
+                    .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(1)))
+                    .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                            .enablePeriodicRefresh(Duration.ofSeconds(1)).enableAllAdaptiveRefreshTriggers().build())
+                    .build());
             this.connection = client.connect();
         }
 
         void hash(String key, long version, String device) {
-            Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+            Awaitility.await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
                 connection.sync().eval(WRITE, ScriptOutputType.INTEGER,
                         new String[] {NS + ":" + key, NS + ":~fence:" + key}, Long.toString(version), device);
                 return true;
