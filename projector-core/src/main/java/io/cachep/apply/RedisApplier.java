@@ -34,6 +34,8 @@ import java.util.function.IntFunction;
  * lost it.
  */
 public final class RedisApplier implements FencedApply {
+    /** Entries a tag invalidation drops per call. */
+    static final int FLUSH_CHUNK = 128;
     private final RedisLibrary library;
     private final Duration tombstoneRetention;
     private final KeyLayout layout;
@@ -196,14 +198,22 @@ public final class RedisApplier implements FencedApply {
         boolean[] advanced = new boolean[1];
         return runTagList(tag, "F", time).thenCompose(reply -> {
             advanced[0] = "1".equals(String.valueOf(reply.get(0)));
-            Map<String, List<EntryKey>> byHashTag = new LinkedHashMap<>();
+            // A tag may index tens of thousands of entries: they are flushed FLUSH_CHUNK to a call, grouped by node
+            // on a cluster, rather than a call each, which would flood the connection's request queue.
+            Map<String, List<EntryKey>> byNode = new LinkedHashMap<>();
             for (Object dataKey : reply.subList(1, reply.size())) {
                 EntryKey entry = layout.entryOfDataKey(String.valueOf(dataKey));
-                byHashTag.computeIfAbsent(entry.hashTag(), k -> new ArrayList<>()).add(entry);
+                String node = nodeOfSlot == null ? "" : nodeOfSlot.apply(SlotTokens.slotOf(entry.data()));
+                byNode.computeIfAbsent(node, k -> new ArrayList<>()).add(entry);
             }
             List<CompletableFuture<Void>> flushes = new ArrayList<>();
-            byHashTag.values().forEach(entries -> flushes.add(runApply(new FencedApplyScript.Batch(tombstoneRetention)
-                    .flush(stamp, entries, time).build()).thenAccept(replies -> outcomesOf(replies.get(0)))));
+            byNode.values().forEach(entries -> {
+                for (int from = 0; from < entries.size(); from += FLUSH_CHUNK) {
+                    List<EntryKey> chunk = entries.subList(from, Math.min(entries.size(), from + FLUSH_CHUNK));
+                    flushes.add(runApply(new FencedApplyScript.Batch(tombstoneRetention).flush(stamp, chunk, time).build())
+                            .thenAccept(replies -> outcomesOf(replies.get(0))));
+                }
+            });
             return all(flushes);
         }).thenCompose(done -> layout.isShadow() ? CompletableFuture.completedFuture(null) : runTagValue(tag, "C", time))
                 .thenApply(done -> advanced[0]);

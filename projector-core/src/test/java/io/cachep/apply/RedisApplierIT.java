@@ -66,6 +66,40 @@ class RedisApplierIT {
         return Instant.now().plus(Duration.ofHours(1)).toEpochMilli();
     }
 
+    /**
+     * A tag invalidation reaching thousands of entries is a handful of calls, not one per entry: on a connection whose
+     * request queue holds 1,000 commands (Lettuce refuses more: "Internal stack size exceeded"), 5,000 entries under
+     * one tag are all dropped.
+     */
+    @Test
+    void shouldInvalidateATagOfThousandsOfEntriesInFewCallsWithoutFloodingTheConnection(TestIsolation isolation)
+            throws Exception {
+        client.setOptions(io.lettuce.core.ClientOptions.builder().requestQueueSize(1_000).build());
+        try (StatefulRedisConnection<String, String> small = client.connect()) {
+            KeyLayout layout = new KeyLayout(isolation.keyPrefix() + "t");
+            RedisApplier tagged = new RedisApplier(small.async(), RETENTION, layout);
+            io.cachep.rules.TagKey tenant = layout.tag("tenant:{t-1}");
+            long written = Instant.now().toEpochMilli() - 60_000;
+            List<RedisApplier.Event> events = new java.util.ArrayList<>();
+            for (int i = 0; i < 5_000; i++) {
+                events.add(new RedisApplier.Event(new EventStamp(1, written), List.of(new Mutation.Upsert("r",
+                        layout.entry("session:{s-" + i + "}"), Map.of("n", Integer.toString(i)), null, Mutation.NO_EXPIRY,
+                        List.of(tenant)))));
+                if (events.size() == 500) {
+                    tagged.applyBatch(events).forEach(java.util.concurrent.CompletableFuture::join);
+                    events.clear();
+                }
+            }
+            assertThat(redis.exists(layout.entry("session:{s-4999}").data())).isEqualTo(1L);
+
+            List<ApplyOutcome> outcome = tagged.apply(new EventStamp(2, written + 1), List.of(
+                    new Mutation.InvalidateTag("flush", tenant))).get();
+
+            assertThat(outcome).containsExactly(ApplyOutcome.APPLIED);
+            assertThat(redis.keys(layout.scanPattern()).stream().filter(k -> !k.contains("~"))).isEmpty();
+        }
+    }
+
     @Test
     void shouldApplyNewerVersionsAndCountDuplicatesAndStaleOnesWithoutWriting() throws Exception {
         long expiry = inOneHour();
