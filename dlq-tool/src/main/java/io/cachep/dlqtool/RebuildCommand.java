@@ -1,7 +1,6 @@
 package io.cachep.dlqtool;
 
 import io.cachep.apply.RedisApplier;
-import io.cachep.apply.RedisSnapshots;
 import io.cachep.apply.RedisTarget;
 import io.cachep.apply.ShadowPromoter;
 import io.cachep.cli.OutputFormat;
@@ -17,10 +16,15 @@ import io.cachep.log.LogReader;
 import io.cachep.rules.KeyLayout;
 import io.cachep.rules.ProjectionRules;
 import io.cachep.rules.RuleEngine;
-import io.cachep.rules.reference.Divergence;
+import io.cachep.rules.reference.StreamedProjection;
+import io.cachep.dlqtool.verify.DivergenceTally;
+import io.cachep.dlqtool.verify.EntryComparison;
+import io.cachep.dlqtool.verify.LogProjection;
+import io.cachep.dlqtool.verify.StateOptions;
+import io.cachep.modelstore.DiskEntryStore;
+import java.time.Instant;
 import io.cachep.rulesfile.RulesFileLoader;
 import java.io.PrintWriter;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -48,6 +52,9 @@ import picocli.CommandLine.Spec;
 final class RebuildCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions configOptions;
+
+    @Mixin
+    StateOptions state;
 
     @Option(names = "--namespace", required = true, paramLabel = "N",
             description = "The namespace to rebuild; must be the rules file's (said out loud, so the wrong one is never rebuilt).")
@@ -112,9 +119,14 @@ final class RebuildCommand implements Callable<Integer> {
             try (RedisTarget redis = Connections.redis(config)) {
                 if (!execute) {
                     Optional<RebuildCheckpoint> interrupted = RebuildCheckpoint.load(redis.sync(), live.shadow());
-                    LogModel.Projected projected = LogModel.read(reader, ends, engine, err);
-                    List<Divergence> divergences = Divergence.between(projected.expected(), RedisSnapshots.read(redis, live));
-                    report.dryRun(history, projected, divergences, interrupted, restart);
+                    try (DiskEntryStore store = state.open()) {
+                        StreamedProjection projection = new StreamedProjection(engine, store);
+                        long records = LogProjection.read(reader, ends, projection, err);
+                        DivergenceTally tally = new DivergenceTally(RebuildReport.SAMPLE);
+                        long entries = new EntryComparison(redis, live, projection, err)
+                                .compare(Instant.now().toEpochMilli(), tally);
+                        report.dryRun(history, records, entries, tally, interrupted, restart);
+                    }
                 } else {
                     rebuild(config, rules, live, reader, redis, err, report, history);
                 }
@@ -134,7 +146,7 @@ final class RebuildCommand implements Callable<Integer> {
             // tags in per-slot shards; the promoter carries tags shard by shard.
             ShadowBuild build = new ShadowBuild(reader, new RuleEngine(rules, shadow),
                     new RedisApplier(redis, rules.tombstoneRetention(), shadow), rules.topics(),
-                    checkpoint.positions(), checkpoint.counts());
+                    checkpoint.positions(), checkpoint.counts(), err);
             ShadowPromotion promotion = new ShadowPromotion(redis,
                     new ShadowPromoter(redis, rules.tombstoneRetention(), live), live, build, checkpoint.counts());
             new Rebuild(build, promotion, checkpoint, lease, redis, shadow, err, afterCheckpoint).run();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cachep.cli.OutputFormat;
 import io.cachep.dlqtool.rebuild.LogHistory;
+import io.cachep.dlqtool.verify.DivergenceTally;
 import io.cachep.dlqtool.rebuild.RebuildCheckpoint;
 import io.cachep.dlqtool.rebuild.RebuildCounts;
 import io.cachep.rules.reference.Divergence;
@@ -36,28 +37,28 @@ final class RebuildReport {
                 + " (see stderr); nothing written"));
     }
 
-    void dryRun(LogHistory history, LogModel.Projected projected, List<Divergence> divergences,
+    void dryRun(LogHistory history, long records, long entries, DivergenceTally tally,
                 Optional<RebuildCheckpoint> interrupted, boolean restart) throws JsonProcessingException {
-        long drop = divergences.stream().filter(d -> d.kind() == Divergence.Kind.EXTRA).count();
-        long promote = divergences.size() - drop;
+        long drop = tally.count(Divergence.Kind.EXTRA);
+        long promote = tally.total() - drop;
         Map<String, Object> json = header(history, false);
         json.put("interrupted", interrupted.map(c -> Map.of("phase", c.phase().name().toLowerCase(),
                 "started", c.started().toString(), "action", restart ? "discard" : "resume")).orElse(null));
-        json.put("records", projected.records());
-        json.put("entries", projected.expected().size());
+        json.put("records", records);
+        json.put("entries", entries);
         json.put("wouldPromote", promote);
-        json.put("unchanged", projected.expected().size() - promote);
+        json.put("unchanged", entries - promote);
         json.put("wouldDrop", drop);
         List<Map<String, String>> sample = new ArrayList<>();
-        divergences.stream().limit(SAMPLE).forEach(d -> sample.add(Map.of("action", action(d), "key", d.key(),
+        tally.sample().forEach(d -> sample.add(Map.of("action", action(d), "key", d.key(),
                 "kind", d.kind().name())));
         json.put("sample", sample);
         print(json, history, () -> {
             TextTable summary = new TextTable("rebuild " + namespace + " (dry run)", "count");
-            summary.row("log records", projected.records());
-            summary.row("entries the log implies", projected.expected().size());
+            summary.row("log records", records);
+            summary.row("entries the log implies", entries);
             summary.row("would promote (missing or different)", promote);
-            summary.row("unchanged (already equal)", projected.expected().size() - promote);
+            summary.row("unchanged (already equal)", entries - promote);
             summary.row("would drop (the log does not imply them)", drop);
             out.print(summary.render());
             if (!sample.isEmpty()) {
@@ -65,8 +66,8 @@ final class RebuildReport {
                 TextTable table = new TextTable("action", "key", "why");
                 sample.forEach(row -> table.row(row.get("action"), row.get("key"), row.get("kind")));
                 out.print(table.render());
-                if (divergences.size() > SAMPLE) {
-                    out.printf("... and %d more (verify -o json lists all)%n", divergences.size() - SAMPLE);
+                if (tally.total() > SAMPLE) {
+                    out.printf("... and %d more (verify -o json lists all)%n", tally.total() - SAMPLE);
                 }
             }
             interrupted.ifPresent(c -> out.println("an interrupted rebuild (started " + c.started() + ", phase "

@@ -1,8 +1,8 @@
 package io.cachep.dlqtool;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cachep.apply.ApplyOutcome;
 import io.cachep.apply.EventStamp;
+import io.cachep.dlqtool.apply.WindowedApply;
 import io.cachep.apply.RedisApplier;
 import io.cachep.apply.RedisTarget;
 import io.cachep.cli.OutputFormat;
@@ -18,15 +18,12 @@ import io.cachep.rulesfile.RulesFileLoader;
 import io.cachep.text.TextTable;
 import java.io.PrintWriter;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine;
@@ -45,8 +42,6 @@ import picocli.CommandLine.Spec;
         description = "Re-apply a range of a topic's log to Redis through the fenced apply path (dry run unless"
                 + " --execute). Never moves the projector's consumer group.")
 final class ReplayCommand implements Callable<Integer> {
-    /** Writes in flight at once: enough to keep Redis busy, few enough to bound memory. */
-    static final int WINDOW = 500;
 
     @Mixin
     ConfigOptions configOptions;
@@ -144,7 +139,8 @@ final class ReplayCommand implements Callable<Integer> {
             RedisApplier applier = new RedisApplier(redis, engine.rules().tombstoneRetention(), engine.layout());
             LoggedEvents events = new LoggedEvents();
             Progress progress = new Progress(err, "replaying " + topic, total);
-            List<CompletableFuture<List<ApplyOutcome>>> window = new ArrayList<>();
+            WindowedApply writes = new WindowedApply(applier, WindowedApply.RETRY_FOR, err,
+                    outcome -> counts.merge(outcome.label(), 1L, Long::sum));
             reader.readRange(starts, ends, record -> {
                 LoggedEvent logged = events.of(record).orElse(null);
                 if (logged == null) {
@@ -152,26 +148,15 @@ final class ReplayCommand implements Callable<Integer> {
                     return;
                 }
                 try {
-                    window.add(applier.apply(EventStamp.of(logged.event()), engine.project(logged.topic(), logged.event())));
+                    writes.apply(EventStamp.of(logged.event()), engine.project(logged.topic(), logged.event()));
                 } catch (PoisonEventException poison) {
                     counts.merge("poison (left in the DLQ)", 1L, Long::sum);
                 }
-                if (window.size() >= WINDOW) {
-                    drain(window, counts);
-                }
             }, progress::update);
-            drain(window, counts);
+            writes.drain();
             progress.finish(counts.values().stream().mapToLong(Long::longValue).sum());
         }
         return counts;
-    }
-
-    /** Waits for the writes in flight and counts their outcomes; a Redis failure stops the replay (rerun it: fenced). */
-    private static void drain(List<CompletableFuture<List<ApplyOutcome>>> window, Map<String, Long> counts) {
-        for (CompletableFuture<List<ApplyOutcome>> write : window) {
-            counts.merge(ApplyOutcome.ofEvent(write.join()).label(), 1L, Long::sum);
-        }
-        window.clear();
     }
 
     private void print(PrintWriter out, Map<TopicPartition, Long> starts, Map<TopicPartition, Long> ends, long total,

@@ -1,7 +1,6 @@
 package io.cachep.dlqtool;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cachep.apply.RedisSnapshots;
 import io.cachep.apply.RedisTarget;
 import io.cachep.apply.VerificationRecord;
 import io.cachep.cli.OutputFormat;
@@ -12,12 +11,19 @@ import io.cachep.rules.ProjectionRules;
 import io.cachep.rules.RuleEngine;
 import io.cachep.rules.reference.Divergence;
 import io.cachep.rules.reference.EntrySnapshot;
-import io.cachep.rules.reference.ReferenceProjection.LoggedEvent;
+import io.cachep.rules.reference.StreamedProjection;
+import io.cachep.dlqtool.apply.WindowedApply;
+import io.cachep.dlqtool.verify.DivergenceTally;
+import io.cachep.dlqtool.verify.EntryComparison;
+import io.cachep.dlqtool.verify.LogProjection;
+import io.cachep.dlqtool.verify.StateOptions;
+import io.cachep.dlqtool.verify.StreamedRepair;
+import io.cachep.modelstore.DiskEntryStore;
+import org.apache.kafka.common.TopicPartition;
 import io.cachep.rulesfile.RulesFileLoader;
 import io.cachep.text.TextTable;
 import java.io.PrintWriter;
 import java.time.Instant;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +35,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code dlq-tool verify}: reads the whole log of the rules' topics, projects it with the reference model, and
+ * {@code dlq-tool verify}: streams the whole log of the rules' topics once through the reference model, entry by entry
+ * ({@link StreamedProjection}, its state on local disk behind a heap budget, so memory does not grow with the log), and
  * compares the result with the namespace in Redis. Exit 0 when equal, 3 when divergent. The result is recorded in
  * Redis ({@code <namespace>:~verify}) for the projector's {@code cachep_cache_divergence} gauge.
  */
@@ -56,6 +63,9 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--execute", description = "With --repair: really repair.")
     boolean execute;
 
+    @Mixin
+    StateOptions state;
+
     @Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -80,54 +90,69 @@ final class VerifyCommand implements Callable<Integer> {
                     + " is not the rules file's namespace (" + rules.namespace() + "): verify projects with those rules");
         }
         RuleEngine engine = new RuleEngine(rules);
-
-        LogModel.Projected projected;
-        try (LogReader reader = new LogReader(config.kafkaClientProperties())) {
-            projected = LogModel.read(reader, reader.endOffsets(rules.topics()), engine, err);
-        }
-        List<LoggedEvent> log = projected.log();
-        long records = projected.records();
-        Map<String, EntrySnapshot> expected = projected.expected();
-        List<Divergence> divergences;
-        // On a Redis Cluster, each read scans every primary as the topology is now.
-        try (RedisTarget redis = Connections.redis(config)) {
-            Map<String, EntrySnapshot> actual = RedisSnapshots.read(redis, engine.layout());
-            divergences = Divergence.between(expected, actual);
-            if (repair && execute && !divergences.isEmpty()) {
-                int repaired = new Repair(engine, redis).repair(divergences, log);
+        ObjectMapper json = new ObjectMapper();
+        try (LogReader reader = new LogReader(config.kafkaClientProperties());
+             DiskEntryStore store = state.open();
+             RedisTarget redis = Connections.redis(config)) {
+            Map<TopicPartition, Long> ends = reader.endOffsets(rules.topics());
+            StreamedProjection projection = new StreamedProjection(engine, store);
+            long records = LogProjection.read(reader, ends, projection, err);
+            EntryComparison comparison = new EntryComparison(redis, engine.layout(), projection, err);
+            DivergenceTally found = new DivergenceTally(SHOWN);
+            boolean repairing = repair && execute;
+            long entries = comparison.compare(Instant.now().toEpochMilli(), divergence -> {
+                found.accept(divergence);
+                if (repairing) {
+                    store.flag(divergence.key());
+                } else if (output == OutputFormat.json) {
+                    printJson(out, json, divergence);
+                }
+            });
+            DivergenceTally tally = found;
+            if (repairing && found.total() > 0) {
+                long repaired = new StreamedRepair(engine, redis, store, err).repair(reader, ends, WindowedApply.RETRY_FOR);
                 err.println("repaired " + repaired + " entries; verifying again");
-                divergences = Divergence.between(expected, RedisSnapshots.read(redis, engine.layout()));
-            } else if (repair && !divergences.isEmpty()) {
-                err.println("dry run: " + divergences.size() + " entries would be repaired; add --execute");
+                DivergenceTally after = new DivergenceTally(SHOWN);
+                entries = comparison.compare(Instant.now().toEpochMilli(), divergence -> {
+                    after.accept(divergence);
+                    if (output == OutputFormat.json) {
+                        printJson(out, json, divergence);
+                    }
+                });
+                tally = after;
+            } else if (repair && found.total() > 0) {
+                err.println("dry run: " + found.total() + " entries would be repaired; add --execute");
             }
-            VerificationRecord.write(redis.sync(), engine.layout(), expected.size(), divergences);
+            VerificationRecord.write(redis.sync(), engine.layout(), entries, tally.byKind());
+            if (output != OutputFormat.json) {
+                print(out, records, entries, tally);
+            }
+            return tally.total() == 0 ? ExitCodes.OK : ExitCodes.PARTIAL;
         }
-        print(out, records, expected.size(), divergences);
-        return divergences.isEmpty() ? ExitCodes.OK : ExitCodes.PARTIAL;
     }
 
-    private void print(PrintWriter out, long records, int entries, List<Divergence> divergences) throws Exception {
-        Map<Divergence.Kind, Integer> byKind = new EnumMap<>(Divergence.Kind.class);
-        divergences.forEach(d -> byKind.merge(d.kind(), 1, Integer::sum));
-        if (output == OutputFormat.json) {
-            ObjectMapper json = new ObjectMapper();
-            for (Divergence d : divergences) {
-                Map<String, Object> line = new LinkedHashMap<>();
-                line.put("kind", d.kind().name());
-                line.put("key", d.key());
-                line.put("expected", d.expected() == null ? null : describe(d.expected()));
-                line.put("actual", d.actual() == null ? null : describe(d.actual()));
-                out.println(json.writeValueAsString(line));
-            }
-            return;
+    private static void printJson(PrintWriter out, ObjectMapper json, Divergence d) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("kind", d.kind().name());
+        line.put("key", d.key());
+        line.put("expected", d.expected() == null ? null : describe(d.expected()));
+        line.put("actual", d.actual() == null ? null : describe(d.actual()));
+        try {
+            out.println(json.writeValueAsString(line));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
         }
-        if (!divergences.isEmpty()) {
+    }
+
+    private void print(PrintWriter out, long records, long entries, DivergenceTally tally) {
+        List<Divergence> shown = tally.sample();
+        if (!shown.isEmpty()) {
             TextTable table = new TextTable("divergence", "key", "expected", "actual");
-            divergences.stream().limit(SHOWN).forEach(d -> table.row(d.kind(), d.key(),
+            shown.forEach(d -> table.row(d.kind(), d.key(),
                     d.expected() == null ? "-" : describe(d.expected()), d.actual() == null ? "-" : describe(d.actual())));
             out.print(table.render());
-            if (divergences.size() > SHOWN) {
-                out.printf("... and %d more (-o json lists all)%n", divergences.size() - SHOWN);
+            if (tally.total() > SHOWN) {
+                out.printf("... and %d more (-o json lists all)%n", tally.total() - SHOWN);
             }
             out.println();
         }
@@ -135,11 +160,11 @@ final class VerifyCommand implements Callable<Integer> {
         summary.row("log records read", records);
         summary.row("entries the log implies", entries);
         for (Divergence.Kind kind : Divergence.Kind.values()) {
-            summary.row(kind.name().toLowerCase().replace('_', ' '), byKind.getOrDefault(kind, 0));
+            summary.row(kind.name().toLowerCase().replace('_', ' '), tally.count(kind));
         }
         out.print(summary.render());
-        out.println(divergences.isEmpty() ? "EQUAL: Redis holds exactly what the log implies"
-                : "DIVERGENT: " + divergences.size() + " entries differ from the log");
+        out.println(tally.total() == 0 ? "EQUAL: Redis holds exactly what the log implies"
+                : "DIVERGENT: " + tally.total() + " entries differ from the log");
     }
 
     static String describe(EntrySnapshot entry) {

@@ -252,7 +252,7 @@ public final class RedisApplier implements FencedApply {
     }
 
     /** The failure itself, without the wrappers futures put around it. */
-    static Throwable unwrap(Throwable error) {
+    public static Throwable unwrap(Throwable error) {
         Throwable e = error;
         while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
             e = e.getCause();

@@ -31,6 +31,8 @@ public final class ShadowPromoter {
     /** The field {@code promote} sets on a shadow fence it has promoted. */
     static final String PROMOTED_FIELD = "~promoted";
     private static final String RULE = "rebuild";
+    /** Registrations carried per call. */
+    private static final int REGISTER_CHUNK = 256;
 
     private final RedisClusterAsyncCommands<String, String> redis;
     private final Duration tombstoneRetention;
@@ -115,29 +117,35 @@ public final class ShadowPromoter {
         TagKey liveTag = live.tag(renderedTag);
         CompletableFuture<String> shadowMarker = redis.get(shadowTag.flushedAt()).toCompletableFuture();
         return redis.zrangeWithScores(shadowTag.index(), 0, -1).toCompletableFuture().thenCompose(registered -> {
-            List<CompletableFuture<Long>> missed = new ArrayList<>();
-            for (ScoredValue<String> entry : registered) {
-                long time = (long) entry.getScore();
-                String dataKey = live.entry(shadow.renderedKeyOf(entry.getValue()).orElseThrow()).data();
-                // The live index answers with its invalidation time: one at or after this write's time means the
-                // invalidation ran before the entry was registered here, so it must be replayed for it.
-                missed.add(register(liveTag, time, dataKey).thenApply(marker ->
-                        marker == null || marker.isEmpty() || Long.parseLong(marker) < time ? null : Long.parseLong(marker)));
+            // A tag may index tens of thousands of entries: REGISTER_CHUNK to a call, one call at a time per tag.
+            CompletableFuture<Long> latest = shadowMarker.thenApply(marker -> marker == null ? -1L : Long.parseLong(marker));
+            for (int from = 0; from < registered.size(); from += REGISTER_CHUNK) {
+                List<ScoredValue<String>> chunk = registered.subList(from, Math.min(registered.size(), from + REGISTER_CHUNK));
+                latest = latest.thenCompose(before -> register(liveTag, chunk).thenApply(marker -> {
+                    // The live index answers with its invalidation time: one at or after a write's time means the
+                    // invalidation ran before the entry was registered here, so it must be replayed for it.
+                    if (marker == null || marker.isEmpty()) {
+                        return before;
+                    }
+                    long at = Long.parseLong(marker);
+                    boolean missed = chunk.stream().anyMatch(entry -> at >= (long) entry.getScore());
+                    return missed ? Math.max(before, at) : before;
+                }));
             }
-            return CompletableFuture.allOf(missed.toArray(CompletableFuture[]::new)).thenCombine(shadowMarker, (done, marker) -> {
-                long latest = marker == null ? -1 : Long.parseLong(marker);
-                for (CompletableFuture<Long> time : missed) {
-                    Long at = time.join();
-                    latest = at == null ? latest : Math.max(latest, at);
-                }
-                return latest;
-            });
+            return latest;
         });
     }
 
-    private CompletableFuture<String> register(TagKey tag, long time, String dataKey) {
+    /** {@code tag_index R} with many registrations: the shadow's keys as live keys, with their times. */
+    private CompletableFuture<String> register(TagKey tag, List<ScoredValue<String>> entries) {
+        List<String> args = new ArrayList<>(1 + 2 * entries.size());
+        args.add("R");
+        for (ScoredValue<String> entry : entries) {
+            args.add(Long.toString((long) entry.getScore()));
+            args.add(live.entry(shadow.renderedKeyOf(entry.getValue()).orElseThrow()).data());
+        }
         return library.<Object>call(RedisLibrary.Function.TAG_INDEX, ScriptOutputType.VALUE,
-                new String[] {tag.index(), tag.flushedAt()}, "R", Long.toString(time), dataKey)
+                new String[] {tag.index(), tag.flushedAt()}, args.toArray(String[]::new))
                 .thenApply(v -> v == null ? null : String.valueOf(v));
     }
 }

@@ -5,7 +5,6 @@ import io.cachep.rules.reference.Divergence;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 
@@ -22,13 +21,15 @@ public final class VerificationRecord {
         return layout.namespace() + ":" + SEGMENT;
     }
 
-    public static void write(RedisClusterCommands<String, String> redis, KeyLayout layout, int entries, List<Divergence> divergences) {
+    /** @param byKind the divergent entries by kind (kinds left out: none) */
+    public static void write(RedisClusterCommands<String, String> redis, KeyLayout layout, long entries,
+                             Map<Divergence.Kind, Long> byKind) {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("at", Instant.now().toString());
-        fields.put("entries", Integer.toString(entries));
-        fields.put("divergent", Integer.toString(divergences.size()));
+        fields.put("entries", Long.toString(entries));
+        fields.put("divergent", Long.toString(byKind.values().stream().mapToLong(Long::longValue).sum()));
         for (Divergence.Kind kind : Divergence.Kind.values()) {
-            fields.put(kind.name().toLowerCase(), Long.toString(divergences.stream().filter(d -> d.kind() == kind).count()));
+            fields.put(kind.name().toLowerCase(), Long.toString(byKind.getOrDefault(kind, 0L)));
         }
         redis.hset(key(layout), fields);
     }

@@ -44,6 +44,7 @@ public final class DiskEntryStore implements EntryStore {
 
     private static final byte ENTRY = 'e';
     private static final byte TAG = 't';
+    private static final byte FLAG = 'f';
     private static final int WRITE_BATCH = 2_000;
 
     private final Path directory;
@@ -162,13 +163,35 @@ public final class DiskEntryStore implements EntryStore {
     @Override
     public void forEach(BiConsumer<String, FencedEntry> action) {
         writeBack();
+        forEachWithPrefix(ENTRY, (key, value) -> action.accept(key, FencedEntryCodec.decode(value)));
+    }
+
+    private void forEachWithPrefix(byte prefix, BiConsumer<String, byte[]> action) {
         try (ReadOptions reading = new ReadOptions().setFillCache(false);
              RocksIterator it = db.newIterator(reading)) {
-            for (it.seek(new byte[] {ENTRY}); it.isValid() && it.key()[0] == ENTRY; it.next()) {
+            for (it.seek(new byte[] {prefix}); it.isValid() && it.key()[0] == prefix; it.next()) {
                 byte[] key = it.key();
-                action.accept(new String(key, 1, key.length - 1, StandardCharsets.UTF_8), FencedEntryCodec.decode(it.value()));
+                action.accept(new String(key, 1, key.length - 1, StandardCharsets.UTF_8), it.value());
             }
         }
+    }
+
+    /** Sets a key aside for a later pass over the log (verify flags the divergent entries it will repair). */
+    public void flag(String key) {
+        try {
+            db.put(writeOptions, prefixed(FLAG, key), new byte[0]);
+        } catch (RocksDBException e) {
+            throw failure("write", e);
+        }
+    }
+
+    public boolean isFlagged(String key) {
+        return read(prefixed(FLAG, key)) != null;
+    }
+
+    /** Every flagged key, in the order of its UTF-8 bytes. */
+    public void forEachFlagged(java.util.function.Consumer<String> action) {
+        forEachWithPrefix(FLAG, (key, value) -> action.accept(key));
     }
 
     /** Writes every change on the heap to disk, so the store, reopened, holds it. */

@@ -15,14 +15,14 @@ import java.util.function.BiConsumer;
  * On a Redis Cluster every primary is scanned and the cursor is a {@link ClusterScanPosition} ({@link ClusterKeyScan});
  * on a single server it is SCAN's own, as checkpoints have always stored it.
  */
-final class KeyScan {
+public final class KeyScan {
     private KeyScan() {}
 
     /**
      * Hands {@code each} the keys matching {@code pattern} from {@code cursor} on, in batches of about {@code size}
      * keys (fewer at the end), with the cursor to resume from after that batch ({@code "0"} once the scan is done).
      */
-    static void batches(RedisTarget redis, String pattern, String cursor, int size, BiConsumer<List<String>, String> each) {
+    public static void batches(RedisTarget redis, String pattern, String cursor, int size, BiConsumer<List<String>, String> each) {
         if (redis.cluster()) {
             ClusterKeyScan.batches(redis, pattern, cursor, size, each);
         } else {
@@ -53,7 +53,7 @@ final class KeyScan {
     }
 
     /** How many keys match (a progress bar's total). */
-    static long count(RedisTarget redis, String pattern) {
+    public static long count(RedisTarget redis, String pattern) {
         long[] count = {0};
         batches(redis, pattern, "0", 1000, (keys, next) -> count[0] += keys.size());
         return count[0];

@@ -1,6 +1,8 @@
 package io.cachep.dlqtool.rebuild;
 
 import io.cachep.apply.EventStamp;
+import io.cachep.dlqtool.apply.WindowedApply;
+import java.io.PrintWriter;
 import io.cachep.apply.RedisApplier;
 import io.cachep.dlqtool.rebuild.RebuildCounts.Count;
 import io.cachep.errors.PoisonEventException;
@@ -8,12 +10,9 @@ import io.cachep.log.LogReader;
 import io.cachep.log.LoggedEvents;
 import io.cachep.rules.RuleEngine;
 import io.cachep.rules.reference.ReferenceProjection.LoggedEvent;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.LongConsumer;
 import org.apache.kafka.common.TopicPartition;
 
@@ -24,9 +23,6 @@ import org.apache.kafka.common.TopicPartition;
  * Writes are pipelined in a bounded window; positions advance only once the writes before them are acknowledged.
  */
 public final class ShadowBuild {
-    /** Writes in flight at once: enough to keep Redis busy, few enough to bound memory. */
-    static final int WINDOW = 500;
-
     private final LogReader reader;
     private final RuleEngine engine;
     private final RedisApplier applier;
@@ -34,11 +30,13 @@ public final class ShadowBuild {
     private final Map<TopicPartition, Long> positions;
     private final RebuildCounts counts;
     private final LoggedEvents events = new LoggedEvents();
+    private final PrintWriter err;
     private boolean startsChecked;
 
     /** @param positions the next offset to apply per partition; updated as the build goes (the checkpoint's map) */
     public ShadowBuild(LogReader reader, RuleEngine shadowEngine, RedisApplier shadowApplier, Set<String> topics,
-                       Map<TopicPartition, Long> positions, RebuildCounts counts) {
+                       Map<TopicPartition, Long> positions, RebuildCounts counts, PrintWriter err) {
+        this.err = err;
         this.reader = reader;
         this.engine = shadowEngine;
         this.applier = shadowApplier;
@@ -70,7 +68,7 @@ public final class ShadowBuild {
     public void upTo(Map<TopicPartition, Long> ends, LongConsumer progress, Runnable safePoint) {
         startUnseenPartitions(ends);
         Map<TopicPartition, Long> reached = new HashMap<>(positions);
-        List<CompletableFuture<?>> window = new ArrayList<>();
+        WindowedApply writes = new WindowedApply(applier, WindowedApply.RETRY_FOR, err, outcome -> {});
         reader.readRange(new HashMap<>(positions), ends, record -> {
             reached.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
             counts.add(Count.RECORDS, 1);
@@ -79,18 +77,19 @@ public final class ShadowBuild {
                 counts.add(Count.POISON, 1);
                 return;
             }
+            boolean drained;
             try {
-                window.add(applier.apply(EventStamp.of(logged.event()), engine.project(logged.topic(), logged.event())));
+                drained = writes.apply(EventStamp.of(logged.event()), engine.project(logged.topic(), logged.event()));
             } catch (PoisonEventException poison) {
                 counts.add(Count.POISON, 1);
+                return;
             }
-            if (window.size() >= WINDOW) {
-                drain(window);
+            if (drained) {
                 positions.putAll(reached);
                 safePoint.run();
             }
         }, progress);
-        drain(window);
+        writes.drain();
         // Every record below each end has been handed over (compaction gaps and transaction markers included).
         ends.forEach((partition, end) -> positions.merge(partition, end, Math::max));
         safePoint.run();
@@ -106,11 +105,5 @@ public final class ShadowBuild {
         }
         reader.beginningOffsets(ends.keySet()).forEach((partition, first) -> positions.merge(partition, first, Math::max));
         startsChecked = true;
-    }
-
-    /** Waits for the writes in flight; a Redis failure ends the build (the next run resumes from the last safe point). */
-    private static void drain(List<CompletableFuture<?>> window) {
-        window.forEach(CompletableFuture::join);
-        window.clear();
     }
 }

@@ -52,7 +52,8 @@ public record Divergence(Kind kind, String key, EntrySnapshot expected, EntrySna
         return found;
     }
 
-    static Kind compare(EntrySnapshot expected, EntrySnapshot actual) {
+    /** How an entry differs from the model, or null when it does not (both null: nothing expected, nothing there). */
+    public static Kind compare(EntrySnapshot expected, EntrySnapshot actual) {
         if (actual == null) {
             return expected == null ? null : Kind.MISSING;
         }

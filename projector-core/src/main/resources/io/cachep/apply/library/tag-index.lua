@@ -2,8 +2,9 @@
 -- under the tag, scored by the event time of their latest tagged write. KEYS[2]: the latest time the tag was
 -- invalidated. Same hash tag.
 -- ARGV[1] is the operation:
---   R time dataKey   register a write: returns the invalidation time ('' if never), so the caller can drop a write
---                    that an invalidation processed earlier already covers
+--   R time dataKey [time dataKey ...]
+--                    register writes (one ZADD): returns the invalidation time ('' if never), so the caller can drop
+--                    a write that an invalidation processed earlier already covers
 --   F time           invalidate: record the time; return '1' if that moved the marker forward ('0' for a repeat),
 --                    then the data keys registered at or before it
 --   C time           forget the registrations an invalidation has dealt with
@@ -12,7 +13,11 @@ local function tag_index(KEYS, ARGV)
   local op = ARGV[1]
   local time = tonumber(ARGV[2])
   if op == 'R' then
-    redis.call('ZADD', KEYS[1], 'GT', time, ARGV[3])
+    if #ARGV == 3 then
+      redis.call('ZADD', KEYS[1], 'GT', time, ARGV[3])
+    else
+      redis.call('ZADD', KEYS[1], 'GT', unpack(ARGV, 2))
+    end
     return redis.call('GET', KEYS[2]) or ''
   elseif op == 'F' then
     local marker = redis.call('GET', KEYS[2])
