@@ -61,13 +61,14 @@ import picocli.CommandLine.Spec;
                         + " invalidation"})
 public final class BenchMain implements Callable<Integer> {
     /** The parts of the bench, in the order they run (run 4b after 5 and 6). */
-    enum Run { kafka, redis, floor, naive_sync, naive_batched, projector, cluster, before, latency, pause, scaling, client }
+    enum Run { kafka, redis, floor, naive_sync, naive_batched, projector, cluster, before, latency, pause, scaling, client,
+        recovery }
 
     /**
      * What {@code bin/bench} runs unless told: everything but the Redis Cluster run, which {@code --redis-cluster} adds.
      * The client run adds about 20 s to the default run's 20 minutes.
      */
-    static final Set<Run> DEFAULT_RUNS = Set.copyOf(EnumSet.complementOf(EnumSet.of(Run.cluster)));
+    static final Set<Run> DEFAULT_RUNS = Set.copyOf(EnumSet.complementOf(EnumSet.of(Run.cluster, Run.recovery)));
 
     private static final String DLQ_TOPIC = "cachep-dlq";
 
@@ -173,6 +174,11 @@ public final class BenchMain implements Callable<Integer> {
             description = "The most writes per second in the client run (default: ${DEFAULT-VALUE}).")
     double clientWriteRate;
 
+    @Option(names = "--recovery-sizes", split = ",", paramLabel = "N", defaultValue = "1000000,3000000,10000000",
+            description = "Run 9 ('recovery', run alone): the log sizes at which dlq-tool verify and rebuild are measured,"
+                    + " the log growing from one to the next (default: ${DEFAULT-VALUE}).")
+    List<Long> recoverySizes;
+
     @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
     OutputFormat output;
 
@@ -201,6 +207,12 @@ public final class BenchMain implements Callable<Integer> {
         BenchResults results = new BenchResults();
         if (runs.equals(EnumSet.of(Run.client))) {
             measureClientAlone(results, clientOptions);
+        } else if (runs.contains(Run.recovery)) {
+            if (runs.size() > 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--runs recovery runs alone (it grows its own"
+                        + " log to each of --recovery-sizes); run the others in another bench run");
+            }
+            measureRecoveryAlone(results);
         } else {
             measureOnDevStack(results, clientOptions);
         }
@@ -307,6 +319,40 @@ public final class BenchMain implements Callable<Integer> {
     }
 
     /** {@code --runs}, plus the cluster run when {@code --redis-cluster} asks for it. */
+    /** Run 9 alone: a devstack, the log grown to each size in turn, dlq-tool's verify and rebuild measured at each. */
+    private void measureRecoveryAlone(BenchResults results) throws Exception {
+        List<Long> sizes = recoverySizes.stream().sorted().toList();
+        if (sizes.isEmpty() || sizes.get(0) < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--recovery-sizes must be positive, was " + sizes);
+        }
+        ProjectionRules rules = RulesFileLoader.load(rulesFile);
+        Workload whole = new Workload(sizes.get(sizes.size() - 1), users, sessions, duplicates, reorder, seed);
+        Path workDir = Files.createTempDirectory("cachep-bench-recovery-");
+        step("starting devstack");
+        try (DevStack stack = DevStack.start(KafkaBroker.Options.defaults().withJvmArgs(
+                List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20")), RedisServer.Options.defaults())) {
+            createTopics(Map.of("bootstrap.servers", stack.bootstrapServers()), rules);
+            RecoveryRun run = new RecoveryRun(Map.of("PROJECTOR_KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers(),
+                    "PROJECTOR_REDIS_URI", stack.redisUri(), "PROJECTOR_RULES_FILE", rulesFile.toAbsolutePath().toString(),
+                    "PROJECTOR_APPLICATION_ID", "cachep-bench-recovery", "PROJECTOR_DLQ_TOPIC", DLQ_TOPIC), workDir);
+            FaultInjector stream = whole.stream();
+            long loaded = 0;
+            results.recovery = new ArrayList<>();
+            for (long size : sizes) {
+                step("growing the log to " + size + " records");
+                Preloader.load(stack.bootstrapServers(), new Workload(size - loaded, users, sessions, duplicates,
+                        reorder, seed), stream);
+                loaded = size;
+                step("verify, rebuild --execute, verify at " + size + " records (" + RecoveryRun.HEAP + " each)");
+                results.recovery.add(run.measure(size, rules.namespace()));
+            }
+            try (RedisClient client = RedisClient.create(stack.redisUri());
+                 StatefulRedisConnection<String, String> redis = client.connect()) {
+                results.environment = environment(redis, true);
+            }
+        }
+    }
+
     Set<Run> selectedRuns() {
         Set<Run> selected = EnumSet.noneOf(Run.class);
         selected.addAll(runs);

@@ -16,6 +16,11 @@ final class BenchReport {
 
     String render() {
         StringBuilder out = new StringBuilder();
+        if (r.recovery != null) { // the recovery run alone: its own log, grown step by step
+            out.append(recovery());
+            r.environment.forEach((k, v) -> out.append(k).append(": ").append(v).append('\n'));
+            return out.toString();
+        }
         if (r.loaded == null) { // the client run alone: no workload, no broker
             out.append(client());
             r.environment.forEach((k, v) -> out.append(k).append(": ").append(v).append('\n'));
@@ -145,6 +150,9 @@ final class BenchReport {
 
     Map<String, Object> json() {
         Map<String, Object> json = new LinkedHashMap<>();
+        if (r.recovery != null) {
+            json.put("recovery", r.recovery);
+        }
         if (r.loaded != null) {
             json.put("records", r.loaded.records());
             json.put("entities", r.loaded.entities());
@@ -255,6 +263,24 @@ final class BenchReport {
     }
 
     /** Run 8: the read side, each figure with what it is. */
+    private String recovery() {
+        TextTable table = new TextTable("9. recovery: log records", "command (" + RecoveryRun.HEAP + ")", "exit", "wall s",
+                "log read + model, events/s", "main phase, events/s", "peak heap after GC, MiB");
+        for (RecoveryRun.Step step : r.recovery) {
+            for (RecoveryRun.Command c : step.commands()) {
+                RecoveryRun.Phase read = c.phase("reading the log");
+                RecoveryRun.Phase main = c.phase(c.name().equals("rebuild") ? "building the shadow" : "comparing entries");
+                table.row(String.format(Locale.ROOT, "%,d", step.records()), c.name(), c.exit(),
+                        String.format(Locale.ROOT, "%.1f", c.seconds()),
+                        read == null ? "-" : String.format(Locale.ROOT, "%,.0f", read.perSecond()),
+                        main == null ? "-" : String.format(Locale.ROOT, "%,.0f", main.perSecond()),
+                        c.peakHeapAfterGcMegabytes());
+            }
+        }
+        return table.render() + "verify's main phase is the comparison (entries/s); rebuild's the shadow build (events/s)."
+                + " exit 3: verify found Redis differing from the log (before a rebuild: expected)\n\n";
+    }
+
     private String client() {
         ClientRun.Result c = r.client;
         StringBuilder out = new StringBuilder();

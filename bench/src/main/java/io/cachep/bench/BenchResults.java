@@ -36,6 +36,8 @@ final class BenchResults {
     int scalingInstances;
     /** Run 8: cachep-client's reads and invalidations. */
     ClientRun.Result client;
+    /** Run 9 (alone): dlq-tool's verify and rebuild at each size of the log. */
+    List<RecoveryRun.Step> recovery;
     Map<String, String> environment;
 
     /** min(Redis limit, Kafka limit): the most any projector could do here. */
@@ -94,7 +96,9 @@ final class BenchResults {
     /** Whether Redis equalled the model after every run that was checked (run 4, run 4c). */
     boolean modelHeld() {
         return (modelDivergences == null || modelDivergences.isEmpty())
-                && (clusterModelDivergences == null || clusterModelDivergences.isEmpty());
+                && (clusterModelDivergences == null || clusterModelDivergences.isEmpty())
+                && (recovery == null || recovery.stream().allMatch(step -> step.commands().stream()
+                        .filter(c -> c.name().equals("verify after rebuild")).allMatch(c -> c.exit() == 0)));
     }
 
     /** Whether the client run, if it ran, saw every write's invalidation and never an older version after one. */
