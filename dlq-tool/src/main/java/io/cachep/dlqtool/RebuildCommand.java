@@ -21,7 +21,7 @@ import io.cachep.dlqtool.verify.DivergenceTally;
 import io.cachep.dlqtool.verify.EntryComparison;
 import io.cachep.dlqtool.verify.LogProjection;
 import io.cachep.dlqtool.verify.StateOptions;
-import io.cachep.modelstore.DiskEntryStore;
+import io.cachep.dlqtool.verify.ModelState;
 import java.time.Instant;
 import io.cachep.rulesfile.RulesFileLoader;
 import java.io.PrintWriter;
@@ -119,9 +119,10 @@ final class RebuildCommand implements Callable<Integer> {
             try (RedisTarget redis = Connections.redis(config)) {
                 if (!execute) {
                     Optional<RebuildCheckpoint> interrupted = RebuildCheckpoint.load(redis.sync(), live.shadow());
-                    try (DiskEntryStore store = state.open()) {
-                        StreamedProjection projection = new StreamedProjection(engine, store);
-                        long records = LogProjection.read(reader, ends, projection, err);
+                    String builtWith = rules.namespace() + " " + RebuildCheckpoint.digest(config.rulesFile());
+                    try (ModelState model = state.open(builtWith, err)) {
+                        StreamedProjection projection = new StreamedProjection(engine, model.store());
+                        long records = LogProjection.read(reader, ends, projection, model, err);
                         DivergenceTally tally = new DivergenceTally(RebuildReport.SAMPLE);
                         long entries = new EntryComparison(redis, live, projection, err)
                                 .compare(Instant.now().toEpochMilli(), tally);

@@ -16,6 +16,8 @@ import io.cachep.dlqtool.apply.WindowedApply;
 import io.cachep.dlqtool.verify.DivergenceTally;
 import io.cachep.dlqtool.verify.EntryComparison;
 import io.cachep.dlqtool.verify.LogProjection;
+import io.cachep.dlqtool.verify.ModelState;
+import io.cachep.dlqtool.rebuild.RebuildCheckpoint;
 import io.cachep.dlqtool.verify.StateOptions;
 import io.cachep.dlqtool.verify.StreamedRepair;
 import io.cachep.modelstore.DiskEntryStore;
@@ -91,12 +93,15 @@ final class VerifyCommand implements Callable<Integer> {
         }
         RuleEngine engine = new RuleEngine(rules);
         ObjectMapper json = new ObjectMapper();
+        String builtWith = rules.namespace() + " " + RebuildCheckpoint.digest(config.rulesFile());
         try (LogReader reader = new LogReader(config.kafkaClientProperties());
-             DiskEntryStore store = state.open();
+             ModelState model = state.open(builtWith, err);
              RedisTarget redis = Connections.redis(config)) {
+            DiskEntryStore store = model.store();
+            store.clearFlags();
             Map<TopicPartition, Long> ends = reader.endOffsets(rules.topics());
             StreamedProjection projection = new StreamedProjection(engine, store);
-            long records = LogProjection.read(reader, ends, projection, err);
+            long records = LogProjection.read(reader, ends, projection, model, err);
             EntryComparison comparison = new EntryComparison(redis, engine.layout(), projection, err);
             DivergenceTally found = new DivergenceTally(SHOWN);
             boolean repairing = repair && execute;

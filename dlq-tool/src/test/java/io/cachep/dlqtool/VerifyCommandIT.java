@@ -126,6 +126,56 @@ class VerifyCommandIT {
         }
     }
 
+    /**
+     * With --state-dir the model outlives the run: a second run reads only the records added since and still judges
+     * every entry (an event newer than Redis shows as divergent, its repair fixes it), and a changed rules file starts
+     * the state over.
+     */
+    @Test
+    void shouldKeepTheModelInAStateDirAndReadOnlyTheLogAddedSince(DevStack stack, TestIsolation isolation,
+                                                                  @TempDir Path dir) throws Exception {
+        String topic = isolation.topic("events");
+        String namespace = isolation.keyPrefix();
+        Path rulesFile = Files.writeString(dir.resolve("rules.yaml"),
+                RULES.replace("${namespace}", namespace).replace("${topic}", topic));
+        TopicSetup.apply(Map.of("bootstrap.servers", stack.bootstrapServers()), List.of(new TopicSpec(topic, 2, (short) 1, Map.of())));
+        Map<String, String> env = Map.of("PROJECTOR_KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers(),
+                "PROJECTOR_REDIS_URI", stack.redisUri(), "PROJECTOR_RULES_FILE", rulesFile.toString());
+        String state = dir.resolve("state").toString();
+        Instant now = Instant.now();
+        RedisClient client = RedisClient.create(stack.redisUri());
+        try (StatefulRedisConnection<String, String> connection = client.connect();
+             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", stack.bootstrapServers()),
+                     new StringSerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < 20; i++) {
+                producer.send(new ProducerRecord<>(topic, "s-" + i, event("started", "s-" + i, 1, now, "{\"device\":\"ios\"}"))).get();
+            }
+            Result first = verify(env, "--state-dir", state, "--repair", "--execute");
+            assertThat(first.exit()).as(first.err()).isZero();
+            assertThat(first.err()).contains("reading the log: 20/20").contains("repaired 20 entries");
+
+            producer.send(new ProducerRecord<>(topic, "s-3", event("started", "s-3", 2, now, "{\"device\":\"web\"}"))).get();
+            Result second = verify(env, "--state-dir", state);
+            assertThat(second.err()).contains("resuming the state in").contains("reading the log: 1/1");
+            assertThat(second.exit()).as(second.out()).isEqualTo(3);
+            assertThat(second.out()).contains("DIFFERENT_VALUE").contains(namespace + ":session:{s-3}")
+                    .contains("DIVERGENT: 1 entries differ");
+
+            Result repaired = verify(env, "--state-dir", state, "--repair", "--execute");
+            assertThat(repaired.exit()).as(repaired.err()).isZero();
+            assertThat(repaired.err()).contains("reading the log: 0, ").contains("repaired 1 entries");
+            assertThat(connection.sync().hget(namespace + ":session:{s-3}", "device")).isEqualTo("web");
+
+            Files.writeString(rulesFile, Files.readString(rulesFile).replace("ttl: 1h", "ttl: 2h"));
+            Result changed = verify(env, "--state-dir", state);
+            assertThat(changed.err()).contains("was built for another namespace or rules file: starting over")
+                    .contains("reading the log: 21/21");
+            assertThat(changed.out()).contains("DIFFERENT_EXPIRY");
+        } finally {
+            client.shutdown();
+        }
+    }
+
     @Test
     void shouldRefuseANamespaceOtherThanTheRulesFiles(DevStack stack, TestIsolation isolation, @TempDir Path dir) throws Exception {
         Path rulesFile = Files.writeString(dir.resolve("rules.yaml"),

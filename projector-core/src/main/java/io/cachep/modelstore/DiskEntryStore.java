@@ -34,8 +34,8 @@ import org.rocksdb.WriteOptions;
  * least recently used are written back when the budget is passed. A log's writes to one entry come close together
  * (a session's events within minutes), so most writes find their entry on the heap.
  *
- * <p>Nothing here must survive a crash (the write-ahead log is off): a store is either rebuilt from the log or, once
- * {@link #checkpoint} returned, consistent as of that call.
+ * <p>The write-ahead log is off: a temporary store is rebuilt from the log anyway, and a persistent one is
+ * consistent as of its last {@link #checkpoint}, from which the log is folded in again.
  */
 public final class DiskEntryStore implements EntryStore {
     static {
@@ -45,6 +45,7 @@ public final class DiskEntryStore implements EntryStore {
     private static final byte ENTRY = 'e';
     private static final byte TAG = 't';
     private static final byte FLAG = 'f';
+    private static final byte META = 'm';
     private static final int WRITE_BATCH = 2_000;
 
     private final Path directory;
@@ -105,7 +106,10 @@ public final class DiskEntryStore implements EntryStore {
         }
     }
 
-    /** A store in {@code directory}, kept on {@link #close} (opened again, it holds what the last checkpoint saved). */
+    /**
+     * A store in {@code directory}, kept on {@link #close}: opened again, it holds at least what the last
+     * {@link #checkpoint} saved.
+     */
     public static DiskEntryStore persistent(Path directory, long heapBudgetBytes) {
         return new DiskEntryStore(directory, false, heapBudgetBytes);
     }
@@ -185,6 +189,15 @@ public final class DiskEntryStore implements EntryStore {
         }
     }
 
+    /** Forgets every flag (a kept state's flags are of its last run). */
+    public void clearFlags() {
+        try {
+            db.deleteRange(writeOptions, new byte[] {FLAG}, new byte[] {FLAG + 1});
+        } catch (RocksDBException e) {
+            throw failure("write", e);
+        }
+    }
+
     public boolean isFlagged(String key) {
         return read(prefixed(FLAG, key)) != null;
     }
@@ -194,13 +207,25 @@ public final class DiskEntryStore implements EntryStore {
         forEachWithPrefix(FLAG, (key, value) -> action.accept(key));
     }
 
-    /** Writes every change on the heap to disk, so the store, reopened, holds it. */
-    public void checkpoint() {
+    /** A value {@link #checkpoint} saved under the name, or null. */
+    public byte[] meta(String name) {
+        return read(prefixed(META, name));
+    }
+
+    /**
+     * Writes every change on the heap to disk with {@code meta} (what the state is as of: the log positions folded in),
+     * and flushes, so the store, reopened after a crash, holds at least this. Writes after it may be there too: the
+     * fold is idempotent, so folding their events again changes nothing.
+     */
+    public void checkpoint(Map<String, byte[]> meta) {
         writeBack();
         try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+            for (Map.Entry<String, byte[]> value : meta.entrySet()) {
+                db.put(writeOptions, prefixed(META, value.getKey()), value.getValue());
+            }
             db.flush(flush);
         } catch (RocksDBException e) {
-            throw failure("flush", e);
+            throw failure("checkpoint", e);
         }
     }
 
@@ -213,7 +238,7 @@ public final class DiskEntryStore implements EntryStore {
     public void close() {
         try {
             if (!temporary) {
-                checkpoint();
+                writeBack();
             }
         } finally {
             pending.close();

@@ -7,6 +7,7 @@ import io.cachep.rules.reference.ReferenceProjection.LoggedEvent;
 import io.cachep.rules.reference.StreamedProjection;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -22,20 +23,37 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class LogProjection {
     private static final int BATCH = 1_000;
-    private static final List<LoggedEvent> END = List.of();
+    /** Records between two checkpoints of a kept state: a killed run reads at most this many again. */
+    private static final long CHECKPOINT_EVERY = 1_000_000;
+    private static final Batch END = new Batch(List.of(), Map.of());
+
+    /** Decoded events, and the next offset per partition once they are folded in. */
+    private record Batch(List<LoggedEvent> events, Map<TopicPartition, Long> reached) {}
 
     private LogProjection() {}
 
-    /** Reads every record below {@code ends} into the projection; returns the records read. */
+    /**
+     * Folds every record from the state's positions (the start of the log, for a new state) up to {@code ends} into the
+     * projection, checkpointing a kept state as it goes and at the end; returns the records read.
+     */
     public static long read(LogReader reader, Map<TopicPartition, Long> ends, StreamedProjection projection,
-                            PrintWriter err) {
-        Progress progress = new Progress(err, "reading the log", reader.count(ends));
-        BlockingQueue<List<LoggedEvent>> handoff = new ArrayBlockingQueue<>(8);
+                            ModelState state, PrintWriter err) {
+        Map<TopicPartition, Long> starts = new HashMap<>(reader.beginningOffsets(ends.keySet()));
+        state.positions().forEach((partition, at) -> starts.computeIfPresent(partition, (p, first) -> Math.max(first, at)));
+        long total = ends.entrySet().stream().mapToLong(e -> Math.max(0, e.getValue() - starts.get(e.getKey()))).sum();
+        Progress progress = new Progress(err, "reading the log", total);
+        BlockingQueue<Batch> handoff = new ArrayBlockingQueue<>(8);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread folder = new Thread(() -> {
             try {
-                for (List<LoggedEvent> batch = handoff.take(); batch != END; batch = handoff.take()) {
-                    batch.forEach(logged -> projection.add(logged.topic(), logged.event()));
+                long sinceCheckpoint = 0;
+                for (Batch batch = handoff.take(); batch != END; batch = handoff.take()) {
+                    batch.events().forEach(logged -> projection.add(logged.topic(), logged.event()));
+                    sinceCheckpoint += batch.events().size();
+                    if (state.persistent() && sinceCheckpoint >= CHECKPOINT_EVERY) {
+                        state.checkpoint(batch.reached());
+                        sinceCheckpoint = 0;
+                    }
                 }
             } catch (Throwable e) {
                 failure.set(e);
@@ -46,15 +64,18 @@ public final class LogProjection {
 
         LoggedEvents events = new LoggedEvents();
         long[] read = {0};
-        List<List<LoggedEvent>> batch = new ArrayList<>(List.of(new ArrayList<>(BATCH)));
-        reader.readUpTo(ends, record -> events.of(record).ifPresent(logged -> {
-            batch.get(0).add(logged);
-            if (batch.get(0).size() >= BATCH) {
-                handOver(handoff, batch.get(0), failure);
-                batch.set(0, new ArrayList<>(BATCH));
+        Map<TopicPartition, Long> reached = new HashMap<>(starts);
+        List<List<LoggedEvent>> filling = new ArrayList<>(List.of(new ArrayList<>(BATCH)));
+        reader.readRange(starts, ends, record -> {
+            reached.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
+            events.of(record).ifPresent(filling.get(0)::add);
+            if (filling.get(0).size() >= BATCH) {
+                handOver(handoff, new Batch(filling.get(0), Map.copyOf(reached)), failure);
+                filling.set(0, new ArrayList<>(BATCH));
             }
-        }), n -> progress.update(read[0] = n));
-        handOver(handoff, batch.get(0), failure);
+        }, n -> progress.update(read[0] = n));
+        // Every record below each end has been handed over (compaction gaps and transaction markers included).
+        handOver(handoff, new Batch(filling.get(0), Map.copyOf(ends)), failure);
         handOver(handoff, END, failure);
         try {
             folder.join();
@@ -63,12 +84,14 @@ public final class LogProjection {
             throw new IllegalStateException("interrupted while modelling the log", e);
         }
         rethrow(failure);
+        if (state.persistent()) {
+            state.checkpoint(ends);
+        }
         progress.finish(read[0]);
         return read[0];
     }
 
-    private static void handOver(BlockingQueue<List<LoggedEvent>> handoff, List<LoggedEvent> batch,
-                                 AtomicReference<Throwable> failure) {
+    private static void handOver(BlockingQueue<Batch> handoff, Batch batch, AtomicReference<Throwable> failure) {
         try {
             while (!handoff.offer(batch, 100, TimeUnit.MILLISECONDS)) {
                 rethrow(failure); // the folding thread died: it takes nothing more

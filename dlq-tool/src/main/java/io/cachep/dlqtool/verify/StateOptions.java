@@ -1,6 +1,6 @@
 package io.cachep.dlqtool.verify;
 
-import io.cachep.modelstore.DiskEntryStore;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -10,19 +10,22 @@ import picocli.CommandLine.Option;
  */
 public final class StateOptions {
     @Option(names = "--state-dir", paramLabel = "DIR",
-            description = "Local disk for the per-entry state of the log, in a new directory under DIR removed after"
-                    + " (default: the system's temporary directory). Needs about 200 bytes per entry the log implies.")
+            description = "Keep the model of the log in DIR (created if missing) across runs: a killed run resumes from"
+                    + " its last checkpoint, and a later run reads only the log added since (a changed rules file"
+                    + " starts over). Default: a temporary directory, removed after. About 200 bytes of disk per entry.")
     Path directory;
 
     @Option(names = "--state-heap", paramLabel = "MB", defaultValue = "64",
-            description = "Heap for the per-entry state, in MiB; the rest stays on disk (default: ${DEFAULT-VALUE}).")
+            description = "Heap for the model's entries, in MiB; the rest stays on disk (default: ${DEFAULT-VALUE}).")
     int heapMegabytes;
 
-    public DiskEntryStore open() {
+    /** @param builtWith what the state is of (namespace and rules digest): a kept state of anything else is discarded */
+    public ModelState open(String builtWith, PrintWriter err) {
         if (heapMegabytes < 1) {
             throw new IllegalArgumentException("--state-heap must be at least 1 (MiB), was " + heapMegabytes);
         }
-        Path parent = directory != null ? directory : Path.of(System.getProperty("java.io.tmpdir"));
-        return DiskEntryStore.temporary(parent, (long) heapMegabytes << 20);
+        long budget = (long) heapMegabytes << 20;
+        return directory == null ? ModelState.temporary(Path.of(System.getProperty("java.io.tmpdir")), budget)
+                : ModelState.kept(directory, budget, builtWith, err);
     }
 }
