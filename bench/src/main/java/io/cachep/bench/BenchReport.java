@@ -265,7 +265,8 @@ final class BenchReport {
     /** Run 8: the read side, each figure with what it is. */
     private String recovery() {
         TextTable table = new TextTable("9. recovery: log records", "command (" + RecoveryRun.HEAP + ")", "exit", "wall s",
-                "log read + model, events/s", "main phase, events/s", "peak heap after GC, MiB");
+                "log read + model, events/s", "main phase, events/s", "peak heap after GC, MiB",
+                "peak live heap, MiB");
         for (RecoveryRun.Step step : r.recovery) {
             for (RecoveryRun.Command c : step.commands()) {
                 RecoveryRun.Phase read = c.phase("reading the log");
@@ -274,10 +275,11 @@ final class BenchReport {
                         String.format(Locale.ROOT, "%.1f", c.seconds()),
                         read == null ? "-" : String.format(Locale.ROOT, "%,.0f", read.perSecond()),
                         main == null ? "-" : String.format(Locale.ROOT, "%,.0f", main.perSecond()),
-                        c.peakHeapAfterGcMegabytes());
+                        c.peakHeapAfterGcMegabytes(), c.peakLiveMegabytes());
             }
         }
         return table.render() + "verify's main phase is the comparison (entries/s); rebuild's the shadow build (events/s)."
+                + " Peak heap after GC: what G1 let the heap fill to; peak live heap: a full-GC histogram every 10 s."
                 + " exit 3: verify found Redis differing from the log (before a rebuild: expected)\n\n";
     }
 

@@ -14,17 +14,19 @@ import java.util.regex.Pattern;
 /**
  * Run 9, recovery at log scale: {@code dlq-tool verify} and {@code rebuild --execute} as an operator runs them, each a
  * JVM of its own with {@code -Xmx256m} ({@code CACHEP_JAVA_OPTS}), on a log that grows to each size in turn; for each
- * command its rate over the log, its wall time and the most heap it held after a collection (from {@code -Xlog:gc}):
- * flat as the log grows, or the memory grows with the log.
+ * command its rate over the log, its wall time, the most heap G1 held after a collection ({@code -Xlog:gc}) and the
+ * most it really kept (live objects, sampled every 10 s): flat as the log grows, or the memory grows with the log.
  */
 final class RecoveryRun {
     /** The heap every command gets: the bound. */
     static final String HEAP = "-Xmx256m";
     private static final Pattern PHASE_END = Pattern.compile("^(.+): ([0-9,]+)(?:/[0-9,]+)?, ([0-9,]+)/s in ([0-9.]+)s$");
     private static final Pattern AFTER_GC = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
+    private static final Duration SAMPLE_LIVE_EVERY = Duration.ofSeconds(10);
 
     /** One command on one size of log: how it ended, how long, its phases' rates, its peak heap after a collection. */
-    record Command(String name, int exit, double seconds, List<Phase> phases, long peakHeapAfterGcMegabytes) {
+    record Command(String name, int exit, double seconds, List<Phase> phases, long peakHeapAfterGcMegabytes,
+                   long peakLiveMegabytes) {
         /** The phase whose name starts so, or null. */
         Phase phase(String prefix) {
             return phases.stream().filter(p -> p.name().startsWith(prefix)).findFirst().orElse(null);
@@ -67,7 +69,10 @@ final class RecoveryRun {
         builder.environment().putAll(environment);
         long started = System.nanoTime();
         Process process = builder.start();
-        if (!process.waitFor(2, TimeUnit.HOURS)) {
+        LiveHeapSampler live = LiveHeapSampler.start(process.pid(), SAMPLE_LIVE_EVERY);
+        boolean ended = process.waitFor(2, TimeUnit.HOURS);
+        live.stop();
+        if (!ended) {
             process.destroyForcibly();
             throw new IllegalStateException("dlq-tool " + String.join(" ", args) + " ran over 2 hours; its output: " + output);
         }
@@ -77,7 +82,8 @@ final class RecoveryRun {
             throw new IllegalStateException("dlq-tool " + String.join(" ", args) + " failed (exit " + process.exitValue()
                     + "):\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size())));
         }
-        return new Command(name, process.exitValue(), seconds, phases(lines), peakAfterGc(gcLog));
+        return new Command(name, process.exitValue(), seconds, phases(lines), peakAfterGc(gcLog),
+                live.peakMegabytes());
     }
 
     /** The last line each progress bar printed (its total, rate and time). */
@@ -92,7 +98,11 @@ final class RecoveryRun {
         return phases;
     }
 
-    /** The most heap in use right after any collection, MiB: what the command really keeps. */
+    /**
+     * The most heap in use right after any collection, MiB: what G1 let the heap fill to. Young collections leave old
+     * garbage in place until a marking cycle has run, so this overstates what the command keeps; the sampled live heap
+     * ({@link LiveHeapSampler}) is the figure for that.
+     */
     static long peakAfterGc(Path gcLog) throws IOException {
         long peak = 0;
         for (String line : Files.readAllLines(gcLog)) {

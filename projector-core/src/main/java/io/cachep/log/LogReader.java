@@ -28,6 +28,9 @@ public final class LogReader implements AutoCloseable {
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024);
+        // What the consumer buffers ahead, over all partitions (50 MB by default): the operator commands run in small
+        // heaps (verify of any log in -Xmx256m), and a local read needs no more to stay fast.
+        props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 8 * 1024 * 1024);
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 

@@ -42,7 +42,7 @@ public final class LogProjection {
         state.positions().forEach((partition, at) -> starts.computeIfPresent(partition, (p, first) -> Math.max(first, at)));
         long total = ends.entrySet().stream().mapToLong(e -> Math.max(0, e.getValue() - starts.get(e.getKey()))).sum();
         Progress progress = new Progress(err, "reading the log", total);
-        BlockingQueue<Batch> handoff = new ArrayBlockingQueue<>(8);
+        BlockingQueue<Batch> handoff = new ArrayBlockingQueue<>(2);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread folder = new Thread(() -> {
             try {
