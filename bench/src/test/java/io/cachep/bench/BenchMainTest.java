@@ -21,13 +21,21 @@ class BenchMainTest {
     }
 
     @Test
-    void shouldRunEverythingButTheClusterRunByDefault() {
-        assertThat(parse().selectedRuns()).isEqualTo(EnumSet.complementOf(EnumSet.of(Run.cluster)));
+    void shouldRunEverythingButTheClusterAndRecoveryRunsByDefault() {
+        assertThat(parse().selectedRuns()).isEqualTo(EnumSet.complementOf(EnumSet.of(Run.cluster, Run.recovery)));
+    }
+
+    @Test
+    void shouldTakeTheRecoveryRunOnlyByNameWithItsSizes() {
+        BenchMain bench = parse("--runs", "recovery", "--recovery-sizes", "1000,5000");
+        assertThat(bench.selectedRuns()).containsExactly(Run.recovery);
+        assertThat(bench.recoverySizes).containsExactly(1000L, 5000L);
+        assertThat(parse().recoverySizes).containsExactly(1_000_000L, 3_000_000L, 10_000_000L);
     }
 
     @Test
     void shouldAddTheClusterRunToEveryDefaultRunWithRedisCluster() {
-        assertThat(parse("--redis-cluster").selectedRuns()).isEqualTo(EnumSet.allOf(Run.class));
+        assertThat(parse("--redis-cluster").selectedRuns()).isEqualTo(EnumSet.complementOf(EnumSet.of(Run.recovery)));
     }
 
     @Test
