@@ -17,7 +17,7 @@ import io.cachep.rules.reference.ReferenceProjection.LoggedEvent;
 import io.cachep.rulesfile.RulesFileLoader;
 import io.cachep.text.TextTable;
 import java.io.PrintWriter;
-import java.time.OffsetDateTime;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -59,8 +59,9 @@ final class ReplayCommand implements Callable<Integer> {
         @Option(names = "--from-offset", paramLabel = "N", description = "Start at this offset (with --partition, or in every partition).")
         Long offset;
 
-        @Option(names = "--from-time", paramLabel = "TIME", description = "Start at the first record at or after TIME (RFC 3339).")
-        String time;
+        @Option(names = "--from-time", paramLabel = "TIME", converter = TimeConverter.Rfc3339.class,
+                description = "Start at the first record at or after TIME (RFC 3339).")
+        Instant time;
     }
 
     @ArgGroup(exclusive = true)
@@ -70,8 +71,9 @@ final class ReplayCommand implements Callable<Integer> {
         @Option(names = "--to-offset", paramLabel = "N", description = "Stop before this offset (default: the end as of now).")
         Long offset;
 
-        @Option(names = "--to-time", paramLabel = "TIME", description = "Stop at the first record after TIME (RFC 3339).")
-        String time;
+        @Option(names = "--to-time", paramLabel = "TIME", converter = TimeConverter.Rfc3339.class,
+                description = "Stop at the first record after TIME (RFC 3339).")
+        Instant time;
     }
 
     @Option(names = "--execute", description = "Really write; without it, only count what would be replayed.")
@@ -115,10 +117,10 @@ final class ReplayCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--partition " + partition + " does not exist in " + topic);
             }
             Map<TopicPartition, Long> starts = from.offset != null ? constant(ends.keySet(), from.offset)
-                    : reader.offsetsAt(ends.keySet(), millis("--from-time", from.time));
+                    : reader.offsetsAt(ends.keySet(), from.time.toEpochMilli());
             if (to != null) {
                 Map<TopicPartition, Long> stops = to.offset != null ? constant(ends.keySet(), to.offset)
-                        : reader.offsetsAt(ends.keySet(), millis("--to-time", to.time) + 1);
+                        : reader.offsetsAt(ends.keySet(), to.time.toEpochMilli() + 1);
                 stops.forEach((p, stop) -> ends.merge(p, stop, Math::min));
             }
             long total = ends.entrySet().stream().mapToLong(e -> Math.max(0, e.getValue() - starts.getOrDefault(e.getKey(), 0L))).sum();
@@ -189,13 +191,5 @@ final class ReplayCommand implements Callable<Integer> {
         Map<TopicPartition, Long> map = new HashMap<>();
         partitions.forEach(p -> map.put(p, offset));
         return map;
-    }
-
-    private long millis(String option, String time) {
-        try {
-            return OffsetDateTime.parse(time).toInstant().toEpochMilli();
-        } catch (RuntimeException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), option + " " + time + " is not an RFC 3339 time");
-        }
     }
 }

@@ -7,7 +7,7 @@ import io.cachep.rules.ProjectionRules;
 import io.cachep.rulesfile.RulesFileLoader;
 import io.cachep.text.TextTable;
 import java.io.PrintWriter;
-import java.time.OffsetDateTime;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -49,8 +49,9 @@ final class ResetGroupCommand implements Callable<Integer> {
         @Option(names = "--to-latest", description = "The end of the log (skips what is there: the projector will not apply it).")
         boolean latest;
 
-        @Option(names = "--to-time", paramLabel = "TIME", description = "The first record at or after TIME (RFC 3339).")
-        String time;
+        @Option(names = "--to-time", paramLabel = "TIME", converter = TimeConverter.Rfc3339.class,
+                description = "The first record at or after TIME (RFC 3339).")
+        Instant time;
 
         @Option(names = "--to-offset", paramLabel = "N", description = "Offset N in every partition.")
         Long offset;
@@ -131,12 +132,6 @@ final class ResetGroupCommand implements Callable<Integer> {
             ends.forEach((p, end) -> targets.put(p, Math.min(target.offset, end)));
             return targets;
         }
-        long millis;
-        try {
-            millis = OffsetDateTime.parse(target.time).toInstant().toEpochMilli();
-        } catch (RuntimeException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--to-time " + target.time + " is not an RFC 3339 time");
-        }
-        return reader.offsetsAt(ends.keySet(), millis);
+        return reader.offsetsAt(ends.keySet(), target.time.toEpochMilli());
     }
 }
