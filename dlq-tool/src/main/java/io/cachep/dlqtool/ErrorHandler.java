@@ -1,16 +1,16 @@
 package io.cachep.dlqtool;
 
 import io.cachep.apply.RedisAdvice;
-import io.cachep.config.InvalidConfigurationException;
-import io.cachep.rulesfile.InvalidRulesException;
-import io.cachep.topics.InvalidTopicSpecException;
+import io.cachep.errors.CachepException;
 import picocli.CommandLine;
 
 /**
- * One line per failure on stderr, with the exit code it deserves: 2 for bad usage, a bad configuration, rules file or
- * topic specs (every problem listed), 1 for anything else; when Kafka denied an operation, the line says where the
- * ACLs each command needs are listed. The stack trace only when {@code CACHEP_STACKTRACE} is
- * set, since an operator at 3 a.m. needs the cause, not the frames.
+ * One line per failure on stderr, with the exit code it deserves: a {@link CachepException} carries its own (2 for a bad
+ * configuration, rules file or topic specs, printed as they are with every problem listed; 1 for a command that
+ * failed or refused), anything else is 1; when Kafka denied an operation, the line says where the ACLs each command
+ * needs are listed. Bad usage picocli finds (and commands throw as {@link CommandLine.ParameterException}) exits 2
+ * through {@link #usageError}. The stack trace only when {@code CACHEP_STACKTRACE} is set, since an operator at 3 a.m.
+ * needs the cause, not the frames.
  */
 final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
 
@@ -37,11 +37,12 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
         var err = commandLine.getErr();
-        if (e instanceof InvalidConfigurationException || e instanceof InvalidRulesException
-                || e instanceof InvalidTopicSpecException) {
+        int exit = e instanceof CachepException known ? known.exitCode() : ExitCodes.FAILED;
+        if (exit == ExitCodes.USAGE) {
+            // The command never started: the message lists every problem, one per line, and needs no prefix.
             err.println(e.getMessage());
             err.flush();
-            return ExitCodes.USAGE;
+            return exit;
         }
         // A missing Redis grant or a TLS setting is named with what to do, not with Redis's or the JDK's words; a
         // missing Kafka ACL keeps Kafka's words (they name the topic or group) and says where the ACLs are listed.
@@ -51,7 +52,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
             e.printStackTrace(err);
         }
         err.flush();
-        return ExitCodes.FAILED;
+        return exit;
     }
 
     private static String oneLine(Throwable error) {

@@ -1,10 +1,15 @@
 package io.cachep.dlqtool;
 
-/** The documented exit codes of every dlq-tool command (public for the commands in subpackages). */
+import io.cachep.errors.CachepException;
+
+/**
+ * The documented exit codes of every dlq-tool command (public for the commands in subpackages). Failed and usage are
+ * {@link CachepException}'s, which carries them.
+ */
 public final class ExitCodes {
     public static final int OK = 0;
-    public static final int FAILED = 1;
-    public static final int USAGE = 2;
+    public static final int FAILED = CachepException.FAILED;
+    public static final int USAGE = CachepException.USAGE;
     /** Partial success, or (verify) divergent. */
     public static final int PARTIAL = 3;
 

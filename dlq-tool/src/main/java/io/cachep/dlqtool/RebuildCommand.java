@@ -3,9 +3,7 @@ package io.cachep.dlqtool;
 import io.cachep.apply.RedisApplier;
 import io.cachep.apply.RedisTarget;
 import io.cachep.apply.ShadowPromoter;
-import io.cachep.cli.OutputFormat;
 import io.cachep.config.ProjectorConfig;
-import io.cachep.config.cli.ConfigOptions;
 import io.cachep.dlqtool.rebuild.LogHistory;
 import io.cachep.dlqtool.rebuild.Rebuild;
 import io.cachep.dlqtool.rebuild.RebuildCheckpoint;
@@ -23,18 +21,15 @@ import io.cachep.dlqtool.verify.LogProjection;
 import io.cachep.dlqtool.verify.StateOptions;
 import io.cachep.dlqtool.verify.ModelState;
 import java.time.Instant;
-import io.cachep.rulesfile.RulesFileLoader;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.TopicPartition;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code dlq-tool rebuild}: reconstructs a namespace from the log under the current rules file, beside the running
@@ -51,7 +46,7 @@ import picocli.CommandLine.Spec;
                 + " resumes. Exit 0 done, 1 failed or refused, 2 usage, 3 done from partial history.")
 final class RebuildCommand implements Callable<Integer> {
     @Mixin
-    ConfigOptions configOptions;
+    CommandContext context;
 
     @Mixin
     StateOptions state;
@@ -72,40 +67,34 @@ final class RebuildCommand implements Callable<Integer> {
             + " of the log instead of resuming it.")
     boolean restart;
 
-    @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
-    OutputFormat output;
-
-    @Spec
-    CommandLine.Model.CommandSpec spec;
+    @Mixin
+    OutputOption output;
 
     /** Runs after each saved checkpoint; tests interrupt a rebuild there. */
     Runnable afterCheckpoint = () -> {};
-
-    private final Map<String, String> environment;
 
     RebuildCommand() {
         this(System.getenv());
     }
 
     RebuildCommand(Map<String, String> environment) {
-        this.environment = environment;
+        this.context = new CommandContext(environment);
     }
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        ProjectorConfig config = configOptions.load(environment);
-        ProjectionRules rules = RulesFileLoader.load(config.rulesFile());
+        PrintWriter err = context.err();
+        ProjectorConfig config = context.config();
+        ProjectionRules rules = context.rules();
         if (!namespace.equals(rules.namespace())) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--namespace " + namespace
+            throw context.usageError("--namespace " + namespace
                     + " is not the rules file's namespace (" + rules.namespace() + "): rebuild projects with those rules");
         }
         RuleEngine engine = new RuleEngine(rules);
         KeyLayout live = engine.layout();
-        RebuildReport report = new RebuildReport(out, output, namespace);
-        try (Admin admin = Admin.create(config.kafkaClientProperties());
-             LogReader reader = new LogReader(config.kafkaClientProperties())) {
+        RebuildReport report = new RebuildReport(context.out(), output.format(), namespace);
+        try (Admin admin = context.openAdmin();
+             LogReader reader = context.openLogReader()) {
             Map<TopicPartition, Long> ends = reader.endOffsets(rules.topics());
             LogHistory history = LogHistory.of(admin, rules, reader.beginningOffsets(ends.keySet()), ends);
             history.notes().forEach(note -> err.println("note: " + note));
@@ -116,7 +105,7 @@ final class RebuildCommand implements Callable<Integer> {
                 report.refused(history);
                 return ExitCodes.FAILED;
             }
-            try (RedisTarget redis = Connections.redis(config)) {
+            try (RedisTarget redis = context.openRedis()) {
                 if (!execute) {
                     Optional<RebuildCheckpoint> interrupted = RebuildCheckpoint.load(redis.sync(), live.shadow());
                     String builtWith = rules.namespace() + " " + RebuildCheckpoint.digest(config.rulesFile());

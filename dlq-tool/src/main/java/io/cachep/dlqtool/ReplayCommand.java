@@ -5,19 +5,15 @@ import io.cachep.apply.EventStamp;
 import io.cachep.dlqtool.apply.WindowedApply;
 import io.cachep.apply.RedisApplier;
 import io.cachep.apply.RedisTarget;
-import io.cachep.cli.OutputFormat;
-import io.cachep.config.ProjectorConfig;
-import io.cachep.config.cli.ConfigOptions;
 import io.cachep.errors.PoisonEventException;
 import io.cachep.log.LogReader;
 import io.cachep.log.LoggedEvents;
 import io.cachep.rules.ProjectionRules;
 import io.cachep.rules.RuleEngine;
 import io.cachep.rules.reference.ReferenceProjection.LoggedEvent;
-import io.cachep.rulesfile.RulesFileLoader;
 import io.cachep.text.TextTable;
 import java.io.PrintWriter;
-import java.time.OffsetDateTime;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,12 +22,10 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.TopicPartition;
-import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code dlq-tool replay}: re-applies a range of the log through the same fenced apply as the projector, beside the
@@ -44,7 +38,7 @@ import picocli.CommandLine.Spec;
 final class ReplayCommand implements Callable<Integer> {
 
     @Mixin
-    ConfigOptions configOptions;
+    CommandContext context;
 
     @Option(names = "--topic", required = true, description = "The topic to replay (one the rules read).")
     String topic;
@@ -59,8 +53,9 @@ final class ReplayCommand implements Callable<Integer> {
         @Option(names = "--from-offset", paramLabel = "N", description = "Start at this offset (with --partition, or in every partition).")
         Long offset;
 
-        @Option(names = "--from-time", paramLabel = "TIME", description = "Start at the first record at or after TIME (RFC 3339).")
-        String time;
+        @Option(names = "--from-time", paramLabel = "TIME", converter = TimeConverter.Rfc3339.class,
+                description = "Start at the first record at or after TIME (RFC 3339).")
+        Instant time;
     }
 
     @ArgGroup(exclusive = true)
@@ -70,41 +65,36 @@ final class ReplayCommand implements Callable<Integer> {
         @Option(names = "--to-offset", paramLabel = "N", description = "Stop before this offset (default: the end as of now).")
         Long offset;
 
-        @Option(names = "--to-time", paramLabel = "TIME", description = "Stop at the first record after TIME (RFC 3339).")
-        String time;
+        @Option(names = "--to-time", paramLabel = "TIME", converter = TimeConverter.Rfc3339.class,
+                description = "Stop at the first record after TIME (RFC 3339).")
+        Instant time;
     }
 
     @Option(names = "--execute", description = "Really write; without it, only count what would be replayed.")
     boolean execute;
 
-    @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
-    OutputFormat output;
-
-    @Spec
-    CommandLine.Model.CommandSpec spec;
-
-    private final Map<String, String> environment;
+    @Mixin
+    OutputOption output;
 
     ReplayCommand() {
         this(System.getenv());
     }
 
     ReplayCommand(Map<String, String> environment) {
-        this.environment = environment;
+        this.context = new CommandContext(environment);
     }
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        ProjectorConfig config = configOptions.load(environment);
-        ProjectionRules rules = RulesFileLoader.load(config.rulesFile());
+        PrintWriter out = context.out();
+        PrintWriter err = context.err();
+        ProjectionRules rules = context.rules();
         if (!rules.topics().contains(topic)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--topic " + topic
+            throw context.usageError("--topic " + topic
                     + " is not read by any rule (the rules read " + rules.topics() + ")");
         }
         RuleEngine engine = new RuleEngine(rules);
-        try (LogReader reader = new LogReader(config.kafkaClientProperties())) {
+        try (LogReader reader = context.openLogReader()) {
             Map<TopicPartition, Long> ends = new TreeMap<>((a, b) -> Integer.compare(a.partition(), b.partition()));
             reader.endOffsets(Set.of(topic)).forEach((p, end) -> {
                 if (partition == null || p.partition() == partition) {
@@ -112,29 +102,29 @@ final class ReplayCommand implements Callable<Integer> {
                 }
             });
             if (ends.isEmpty()) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--partition " + partition + " does not exist in " + topic);
+                throw context.usageError("--partition " + partition + " does not exist in " + topic);
             }
             Map<TopicPartition, Long> starts = from.offset != null ? constant(ends.keySet(), from.offset)
-                    : reader.offsetsAt(ends.keySet(), millis("--from-time", from.time));
+                    : reader.offsetsAt(ends.keySet(), from.time.toEpochMilli());
             if (to != null) {
                 Map<TopicPartition, Long> stops = to.offset != null ? constant(ends.keySet(), to.offset)
-                        : reader.offsetsAt(ends.keySet(), millis("--to-time", to.time) + 1);
+                        : reader.offsetsAt(ends.keySet(), to.time.toEpochMilli() + 1);
                 stops.forEach((p, stop) -> ends.merge(p, stop, Math::min));
             }
             long total = ends.entrySet().stream().mapToLong(e -> Math.max(0, e.getValue() - starts.getOrDefault(e.getKey(), 0L))).sum();
             Map<String, Long> counts = new LinkedHashMap<>();
             if (execute) {
-                counts = apply(config, engine, reader, starts, ends, total, err);
+                counts = apply(engine, reader, starts, ends, total, err);
             }
             print(out, starts, ends, total, counts);
         }
-        return 0;
+        return ExitCodes.OK;
     }
 
-    private Map<String, Long> apply(ProjectorConfig config, RuleEngine engine, LogReader reader, Map<TopicPartition, Long> starts,
+    private Map<String, Long> apply(RuleEngine engine, LogReader reader, Map<TopicPartition, Long> starts,
                                     Map<TopicPartition, Long> ends, long total, PrintWriter err) throws Exception {
         Map<String, Long> counts = new LinkedHashMap<>();
-        try (RedisTarget redis = Connections.redis(config)) {
+        try (RedisTarget redis = context.openRedis()) {
             // Slot-safe on a Redis Cluster: one call per node, tags registered in per-slot shards.
             RedisApplier applier = new RedisApplier(redis, engine.rules().tombstoneRetention(), engine.layout());
             LoggedEvents events = new LoggedEvents();
@@ -161,7 +151,7 @@ final class ReplayCommand implements Callable<Integer> {
 
     private void print(PrintWriter out, Map<TopicPartition, Long> starts, Map<TopicPartition, Long> ends, long total,
                        Map<String, Long> counts) throws Exception {
-        if (output == OutputFormat.json) {
+        if (output.json()) {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("topic", topic);
             json.put("executed", execute);
@@ -189,13 +179,5 @@ final class ReplayCommand implements Callable<Integer> {
         Map<TopicPartition, Long> map = new HashMap<>();
         partitions.forEach(p -> map.put(p, offset));
         return map;
-    }
-
-    private long millis(String option, String time) {
-        try {
-            return OffsetDateTime.parse(time).toInstant().toEpochMilli();
-        } catch (RuntimeException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), option + " " + time + " is not an RFC 3339 time");
-        }
     }
 }

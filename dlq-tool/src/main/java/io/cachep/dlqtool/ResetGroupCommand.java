@@ -1,13 +1,11 @@
 package io.cachep.dlqtool;
 
 import io.cachep.config.ProjectorConfig;
-import io.cachep.config.cli.ConfigOptions;
 import io.cachep.log.LogReader;
 import io.cachep.rules.ProjectionRules;
-import io.cachep.rulesfile.RulesFileLoader;
 import io.cachep.text.TextTable;
 import java.io.PrintWriter;
-import java.time.OffsetDateTime;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -20,12 +18,10 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code dlq-tool reset-group}: moves the projector's own consumer group (the Kafka Streams reset, for the projector's
@@ -37,7 +33,7 @@ import picocli.CommandLine.Spec;
                 + " while the group has live members.")
 final class ResetGroupCommand implements Callable<Integer> {
     @Mixin
-    ConfigOptions configOptions;
+    CommandContext context;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Target target;
@@ -49,8 +45,9 @@ final class ResetGroupCommand implements Callable<Integer> {
         @Option(names = "--to-latest", description = "The end of the log (skips what is there: the projector will not apply it).")
         boolean latest;
 
-        @Option(names = "--to-time", paramLabel = "TIME", description = "The first record at or after TIME (RFC 3339).")
-        String time;
+        @Option(names = "--to-time", paramLabel = "TIME", converter = TimeConverter.Rfc3339.class,
+                description = "The first record at or after TIME (RFC 3339).")
+        Instant time;
 
         @Option(names = "--to-offset", paramLabel = "N", description = "Offset N in every partition.")
         Long offset;
@@ -65,29 +62,24 @@ final class ResetGroupCommand implements Callable<Integer> {
     @Option(names = "--execute", description = "Really move the group; without it, only show the new offsets.")
     boolean execute;
 
-    @Spec
-    CommandLine.Model.CommandSpec spec;
-
-    private final Map<String, String> environment;
-
     ResetGroupCommand() {
         this(System.getenv());
     }
 
     ResetGroupCommand(Map<String, String> environment) {
-        this.environment = environment;
+        this.context = new CommandContext(environment);
     }
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        ProjectorConfig config = configOptions.load(environment);
-        ProjectionRules rules = RulesFileLoader.load(config.rulesFile());
+        PrintWriter out = context.out();
+        PrintWriter err = context.err();
+        ProjectorConfig config = context.config();
+        ProjectionRules rules = context.rules();
         Set<String> chosen = topics == null ? rules.topics() : new LinkedHashSet<>(topics);
         String group = config.applicationId();
-        try (Admin admin = Admin.create(config.kafkaClientProperties());
-             LogReader reader = new LogReader(config.kafkaClientProperties())) {
+        try (Admin admin = context.openAdmin();
+             LogReader reader = context.openLogReader()) {
             ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
             int members = description == null ? 0 : description.members().size();
             if (members > 0 && !force) {
@@ -131,12 +123,6 @@ final class ResetGroupCommand implements Callable<Integer> {
             ends.forEach((p, end) -> targets.put(p, Math.min(target.offset, end)));
             return targets;
         }
-        long millis;
-        try {
-            millis = OffsetDateTime.parse(target.time).toInstant().toEpochMilli();
-        } catch (RuntimeException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--to-time " + target.time + " is not an RFC 3339 time");
-        }
-        return reader.offsetsAt(ends.keySet(), millis);
+        return reader.offsetsAt(ends.keySet(), target.time.toEpochMilli());
     }
 }

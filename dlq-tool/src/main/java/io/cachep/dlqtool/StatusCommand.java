@@ -1,11 +1,7 @@
 package io.cachep.dlqtool;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cachep.cli.OutputFormat;
-import io.cachep.config.ProjectorConfig;
-import io.cachep.config.cli.ConfigOptions;
 import io.cachep.dlqtool.dlq.DlqSummary;
-import io.cachep.rulesfile.RulesFileLoader;
 import io.cachep.text.DurationText;
 import io.cachep.text.TextTable;
 import java.io.PrintWriter;
@@ -20,11 +16,8 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.TopicPartition;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code dlq-tool status}: is the projector running, how far behind is it, and how full is the DLQ: the projector
@@ -36,42 +29,36 @@ import picocli.CommandLine.Spec;
                 + " offset against log end), and the DLQ's size, records pending replay and oldest failure.")
 final class StatusCommand implements Callable<Integer> {
     @Mixin
-    ConfigOptions configOptions;
+    CommandContext context;
 
-    @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
-    OutputFormat output;
-
-    @Spec
-    CommandLine.Model.CommandSpec spec;
-
-    private final Map<String, String> environment;
+    @Mixin
+    OutputOption output;
 
     StatusCommand() {
         this(System.getenv());
     }
 
     StatusCommand(Map<String, String> environment) {
-        this.environment = environment;
+        this.context = new CommandContext(environment);
     }
 
     @Override
     public Integer call() throws Exception {
-        ProjectorConfig config = configOptions.load(environment);
         // The lag is about the topics the projector reads; the rules file says which (a bad one exits 2).
-        var topics = RulesFileLoader.load(config.rulesFile()).topics();
+        var topics = context.rules().topics();
         GroupStatus group;
         DlqSummary dlq;
-        try (Admin admin = Admin.create(config.kafkaClientProperties())) {
-            group = GroupStatus.read(admin, config.applicationId(), topics);
-            dlq = DlqSummary.read(config, admin);
+        try (Admin admin = context.openAdmin()) {
+            group = GroupStatus.read(admin, context.config().applicationId(), topics);
+            dlq = DlqSummary.read(context.config(), admin);
         }
         Instant now = Instant.now();
-        if (output == OutputFormat.json) {
-            spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(json(group, dlq, now)));
+        if (output.json()) {
+            context.out().println(new ObjectMapper().writeValueAsString(json(group, dlq, now)));
         } else {
-            printText(spec.commandLine().getOut(), group, dlq, now);
+            printText(context.out(), group, dlq, now);
         }
-        group.missingTopics().forEach(t -> spec.commandLine().getErr().println("warning: topic " + t
+        group.missingTopics().forEach(t -> context.err().println("warning: topic " + t
                 + " (read by the rules) does not exist; bin/dlq-tool topics apply creates it"));
         return ExitCodes.OK;
     }

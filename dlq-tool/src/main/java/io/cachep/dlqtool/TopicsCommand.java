@@ -1,11 +1,8 @@
 package io.cachep.dlqtool;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cachep.config.InvalidConfigurationException;
 import io.cachep.config.ProjectorConfig;
-import io.cachep.config.cli.ConfigOptions;
 import io.cachep.text.TextTable;
-import io.cachep.topics.InvalidTopicSpecException;
 import io.cachep.topics.TopicChange;
 import io.cachep.topics.TopicSetup;
 import java.io.PrintWriter;
@@ -13,12 +10,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import io.cachep.cli.OutputFormat;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code dlq-tool topics apply}: creates the missing topics of the specs folder and reports drift; changes nothing else. */
 @Command(name = "topics", mixinStandardHelpOptions = true, description = "Topic specs (topics/*.yaml).",
@@ -30,41 +24,30 @@ final class TopicsCommand {
                     + " their spec (drift) without changing them. Idempotent. Exit 3 when any topic drifted.")
     static final class Apply implements Callable<Integer> {
         @Mixin
-        ConfigOptions configOptions;
+        CommandContext context;
 
         @Option(names = "--topics-dir", paramLabel = "DIR", description = "Overrides projector.topics.dir.")
         Path topicsDir;
 
-        @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
-        OutputFormat output;
-
-        @Spec
-        CommandLine.Model.CommandSpec spec;
-
-        private final Map<String, String> environment;
+        @Mixin
+        OutputOption output;
 
         Apply() {
             this(System.getenv());
         }
 
         Apply(Map<String, String> environment) {
-            this.environment = environment;
+            this.context = new CommandContext(environment);
         }
 
         @Override
         public Integer call() throws Exception {
-            PrintWriter out = spec.commandLine().getOut();
-            PrintWriter err = spec.commandLine().getErr();
-            List<TopicChange> changes;
-            try {
-                ProjectorConfig config = configOptions.load(environment);
-                changes = TopicSetup.applyDirectory(config.kafkaClientProperties(),
-                        topicsDir != null ? topicsDir : config.topicsDir());
-            } catch (InvalidConfigurationException | InvalidTopicSpecException e) {
-                err.println(e.getMessage());
-                return 2;
-            }
-            if (output == OutputFormat.json) {
+            PrintWriter out = context.out();
+            ProjectorConfig config = context.config();
+            // Bad specs (InvalidTopicSpecException) exit 2 with every problem listed, through the error handler.
+            List<TopicChange> changes = TopicSetup.applyDirectory(config.kafkaClientProperties(),
+                    topicsDir != null ? topicsDir : config.topicsDir());
+            if (output.json()) {
                 ObjectMapper json = new ObjectMapper();
                 for (TopicChange change : changes) {
                     out.println(json.writeValueAsString(Map.of(
@@ -76,7 +59,7 @@ final class TopicsCommand {
                 out.print(table.render());
             }
             boolean drift = changes.stream().anyMatch(c -> c.action() == TopicChange.Action.DRIFT);
-            return drift ? 3 : 0;
+            return drift ? ExitCodes.PARTIAL : ExitCodes.OK;
         }
     }
 }

@@ -3,9 +3,7 @@ package io.cachep.dlqtool;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cachep.apply.RedisTarget;
 import io.cachep.apply.VerificationRecord;
-import io.cachep.cli.OutputFormat;
 import io.cachep.config.ProjectorConfig;
-import io.cachep.config.cli.ConfigOptions;
 import io.cachep.log.LogReader;
 import io.cachep.rules.ProjectionRules;
 import io.cachep.rules.RuleEngine;
@@ -22,7 +20,6 @@ import io.cachep.dlqtool.verify.StateOptions;
 import io.cachep.dlqtool.verify.StreamedRepair;
 import io.cachep.modelstore.DiskEntryStore;
 import org.apache.kafka.common.TopicPartition;
-import io.cachep.rulesfile.RulesFileLoader;
 import io.cachep.text.TextTable;
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -30,11 +27,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code dlq-tool verify}: streams the whole log of the rules' topics once through the reference model, entry by entry
@@ -50,14 +45,14 @@ final class VerifyCommand implements Callable<Integer> {
     static final int SHOWN = 20;
 
     @Mixin
-    ConfigOptions configOptions;
+    CommandContext context;
 
     @Option(names = "--namespace", paramLabel = "N",
             description = "The namespace to verify; must be the rules file's (default: the rules file's).")
     String namespace;
 
-    @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text or json lines (default: ${DEFAULT-VALUE}).")
-    OutputFormat output;
+    @Mixin
+    OutputOption output;
 
     @Option(names = "--repair", description = "Repair what diverges through the fenced path (with --execute; without it, say what would be repaired).")
     boolean repair;
@@ -68,35 +63,30 @@ final class VerifyCommand implements Callable<Integer> {
     @Mixin
     StateOptions state;
 
-    @Spec
-    CommandLine.Model.CommandSpec spec;
-
-    private final Map<String, String> environment;
-
     VerifyCommand() {
         this(System.getenv());
     }
 
     VerifyCommand(Map<String, String> environment) {
-        this.environment = environment;
+        this.context = new CommandContext(environment);
     }
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        ProjectorConfig config = configOptions.load(environment);
-        ProjectionRules rules = RulesFileLoader.load(config.rulesFile());
+        PrintWriter out = context.out();
+        PrintWriter err = context.err();
+        ProjectorConfig config = context.config();
+        ProjectionRules rules = context.rules();
         if (namespace != null && !namespace.equals(rules.namespace())) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--namespace " + namespace
+            throw context.usageError("--namespace " + namespace
                     + " is not the rules file's namespace (" + rules.namespace() + "): verify projects with those rules");
         }
         RuleEngine engine = new RuleEngine(rules);
         ObjectMapper json = new ObjectMapper();
         String builtWith = rules.namespace() + " " + RebuildCheckpoint.digest(config.rulesFile());
-        try (LogReader reader = new LogReader(config.kafkaClientProperties());
+        try (LogReader reader = context.openLogReader();
              ModelState model = state.open(builtWith, err);
-             RedisTarget redis = Connections.redis(config)) {
+             RedisTarget redis = context.openRedis()) {
             DiskEntryStore store = model.store();
             store.clearFlags();
             Map<TopicPartition, Long> ends = reader.endOffsets(rules.topics());
@@ -109,7 +99,7 @@ final class VerifyCommand implements Callable<Integer> {
                 found.accept(divergence);
                 if (repairing) {
                     store.flag(divergence.key());
-                } else if (output == OutputFormat.json) {
+                } else if (output.json()) {
                     printJson(out, json, divergence);
                 }
             });
@@ -120,7 +110,7 @@ final class VerifyCommand implements Callable<Integer> {
                 DivergenceTally after = new DivergenceTally(SHOWN);
                 entries = comparison.compare(Instant.now().toEpochMilli(), divergence -> {
                     after.accept(divergence);
-                    if (output == OutputFormat.json) {
+                    if (output.json()) {
                         printJson(out, json, divergence);
                     }
                 });
@@ -129,7 +119,7 @@ final class VerifyCommand implements Callable<Integer> {
                 err.println("dry run: " + found.total() + " entries would be repaired; add --execute");
             }
             VerificationRecord.write(redis.sync(), engine.layout(), entries, tally.byKind());
-            if (output != OutputFormat.json) {
+            if (!output.json()) {
                 print(out, records, entries, tally);
             }
             return tally.total() == 0 ? ExitCodes.OK : ExitCodes.PARTIAL;

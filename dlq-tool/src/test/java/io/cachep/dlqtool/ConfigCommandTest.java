@@ -4,25 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** dlq-tool reads the projector's configuration the same way the projector does, and never prints a secret. */
 class ConfigCommandTest {
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final StringBuilder out = new StringBuilder();
+    private final StringBuilder err = new StringBuilder();
 
+    /** As bin/dlq-tool runs it: a bad configuration is the error handler's to report. */
     private int run(Map<String, String> env, String... args) {
-        CommandLine cli = new CommandLine(new ConfigCommand(env));
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return cli.execute(args);
+        CliRun.Result result = CliRun.run(new ConfigCommand(env), args);
+        out.append(result.out());
+        err.append(result.err());
+        return result.exit();
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.cachep.apply.RedisSnapshots;
 import io.cachep.devstack.DevStack;
 import io.cachep.devstack.junit.DevStackExtension;
 import io.cachep.devstack.junit.TestIsolation;
+import io.cachep.dlqtool.apply.WindowedApply;
 import io.cachep.dlqtool.rebuild.RebuildCheckpoint;
 import io.cachep.dlqtool.rebuild.RebuildLease;
 import io.cachep.envelope.CloudEventJsonParser;
@@ -153,7 +154,8 @@ class RebuildCommandIT {
     @Test
     void shouldResumeAnInterruptedRebuildWhereItStoppedAndEndEqualToTheModel(@TempDir Path dir) throws Exception {
         Map<String, String> env = setUp(dir, RULES, Map.of());
-        List<LoggedEvent> log = produceSessions(1200, 300); // over two shadow windows and two promote batches each
+        // Over two shadow windows (the build's checkpoints fall where a window drains) and two promote batches each.
+        List<LoggedEvent> log = produceSessions(2 * WindowedApply.WINDOW, WindowedApply.WINDOW / 2);
         KeyLayout live = new KeyLayout(namespace);
         redis.set(live.entry("ghost:{g-1}").data(), "written by hand"); // Redis lost everything else
 

@@ -1,14 +1,18 @@
 package io.cachep.config;
 
+import io.cachep.errors.CachepException;
 import java.util.List;
 
-/** The configuration cannot be used. Carries every problem found, not only the first, and never a secret value. */
-public final class InvalidConfigurationException extends RuntimeException {
+/**
+ * The configuration cannot be used. Carries every problem found, not only the first, and never a secret value. A usage
+ * error: exit 2.
+ */
+public final class InvalidConfigurationException extends CachepException {
 
     private final List<String> problems;
 
     public InvalidConfigurationException(List<String> problems) {
-        super(describe(problems));
+        super(USAGE, describe(problems));
         this.problems = List.copyOf(problems);
     }
 

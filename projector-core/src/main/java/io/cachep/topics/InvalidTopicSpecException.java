@@ -1,14 +1,15 @@
 package io.cachep.topics;
 
+import io.cachep.errors.CachepException;
 import java.util.List;
 
-/** The topic specs cannot be used. Carries every problem found, each naming the file and the field. */
-public final class InvalidTopicSpecException extends RuntimeException {
+/** The topic specs cannot be used. Carries every problem found, each naming the file and the field. Exit 2. */
+public final class InvalidTopicSpecException extends CachepException {
 
     private final List<String> problems;
 
     public InvalidTopicSpecException(List<String> problems) {
-        super(describe(problems));
+        super(USAGE, describe(problems));
         this.problems = List.copyOf(problems);
     }
 

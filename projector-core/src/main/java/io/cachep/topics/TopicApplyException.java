@@ -1,18 +1,19 @@
 package io.cachep.topics;
 
+import io.cachep.errors.CachepException;
 import java.util.List;
 
 /**
  * Some topics could not be created or inspected. Carries every failure, and the changes that did succeed so the
- * caller can still report them.
+ * caller can still report them. Exit 1.
  */
-public final class TopicApplyException extends RuntimeException {
+public final class TopicApplyException extends CachepException {
 
     private final List<String> problems;
     private final List<TopicChange> completed;
 
     public TopicApplyException(List<String> problems, List<TopicChange> completed, Throwable firstCause) {
-        super(describe(problems), firstCause);
+        super(FAILED, describe(problems), firstCause);
         this.problems = List.copyOf(problems);
         this.completed = List.copyOf(completed);
     }

@@ -3,12 +3,12 @@ package io.cachep.dlqtool.dlq;
 import static io.cachep.dlqtool.dlq.DeadLetterRow.orDash;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cachep.cli.OutputFormat;
 import io.cachep.config.ProjectorConfig;
-import io.cachep.config.cli.ConfigOptions;
 import io.cachep.dlq.DeadLetter;
 import io.cachep.dlq.DeadLetterHeaders;
+import io.cachep.dlqtool.CommandContext;
 import io.cachep.dlqtool.ExitCodes;
+import io.cachep.dlqtool.OutputOption;
 import io.cachep.text.DurationText;
 import io.cachep.text.TextTable;
 import java.io.PrintWriter;
@@ -20,12 +20,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code dlq-tool dlq inspect <partition>:<offset>}: one dead letter in full: where it came from, when and why it
@@ -42,7 +40,7 @@ import picocli.CommandLine.Spec;
                 + " Exit 1 when the DLQ has no record there.")
 public final class DlqInspectCommand implements Callable<Integer> {
     @Mixin
-    ConfigOptions configOptions;
+    CommandContext context;
 
     @Parameters(index = "0", paramLabel = "PARTITION:OFFSET", converter = DlqPosition.Converter.class,
             description = "The record, as dlq list shows it, e.g. 0:42.")
@@ -54,32 +52,27 @@ public final class DlqInspectCommand implements Callable<Integer> {
     @Option(names = "--show-payload", description = "Also print the record's value (the event, data included).")
     boolean showPayload;
 
-    @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
-    OutputFormat output;
-
-    @Spec
-    CommandLine.Model.CommandSpec spec;
-
-    private final Map<String, String> environment;
+    @Mixin
+    OutputOption output;
 
     public DlqInspectCommand() {
         this(System.getenv());
     }
 
     public DlqInspectCommand(Map<String, String> environment) {
-        this.environment = environment;
+        this.context = new CommandContext(environment);
     }
 
     @Override
     public Integer call() throws Exception {
-        ProjectorConfig config = configOptions.load(environment);
+        ProjectorConfig config = context.config();
         DeadLetter letter = DeadLetterScan.readOne(config, position);
         boolean pending = ReplayGroup.pending(new ReplayGroup(config).positions(), letter);
         DeadLetterRow row = DeadLetterRow.of(letter, pending);
-        if (output == OutputFormat.json) {
-            printJson(spec.commandLine().getOut(), config, letter, row);
+        if (output.json()) {
+            printJson(context.out(), config, letter, row);
         } else {
-            printText(spec.commandLine().getOut(), config, letter, row);
+            printText(context.out(), config, letter, row);
         }
         return ExitCodes.OK;
     }

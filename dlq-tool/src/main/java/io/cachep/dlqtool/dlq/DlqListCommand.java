@@ -1,21 +1,18 @@
 package io.cachep.dlqtool.dlq;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cachep.cli.OutputFormat;
-import io.cachep.config.ProjectorConfig;
-import io.cachep.config.cli.ConfigOptions;
+import io.cachep.dlqtool.CommandContext;
 import io.cachep.dlqtool.ExitCodes;
+import io.cachep.dlqtool.OutputOption;
 import io.cachep.text.TextTable;
 import java.io.PrintWriter;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code dlq-tool dlq list}: what is in the DLQ and why, one line per record, in DLQ order (partition, offset). Shows
@@ -33,7 +30,7 @@ public final class DlqListCommand implements Callable<Integer> {
             .thenComparingLong(row -> row.position().offset());
 
     @Mixin
-    ConfigOptions configOptions;
+    CommandContext context;
 
     @Mixin
     FilterOptions filterOptions;
@@ -45,35 +42,29 @@ public final class DlqListCommand implements Callable<Integer> {
             description = "Show at most N records (default: ${DEFAULT-VALUE}; 0 shows all).")
     int limit;
 
-    @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text or json lines (default: ${DEFAULT-VALUE}).")
-    OutputFormat output;
-
-    @Spec
-    CommandLine.Model.CommandSpec spec;
-
-    private final Map<String, String> environment;
+    @Mixin
+    OutputOption output;
 
     public DlqListCommand() {
         this(System.getenv());
     }
 
     public DlqListCommand(Map<String, String> environment) {
-        this.environment = environment;
+        this.context = new CommandContext(environment);
     }
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        DeadLetterFilter filter = filterOptions.filter(spec.commandLine());
+        PrintWriter out = context.out();
+        PrintWriter err = context.err();
+        DeadLetterFilter filter = filterOptions.filter(context.commandLine());
         if (limit < 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--limit must be 0 (all) or more, was " + limit);
+            throw context.usageError("--limit must be 0 (all) or more, was " + limit);
         }
-        ProjectorConfig config = configOptions.load(environment);
         // Only the first --limit rows in DLQ order are kept: records arrive interleaved across partitions.
         TreeSet<DeadLetterRow> shown = new TreeSet<>(DLQ_ORDER);
         long[] matched = {0};
-        DeadLetterScan.Range range = DeadLetterScan.read(config, filter, pendingOnly, err, (letter, pending) -> {
+        DeadLetterScan.Range range = DeadLetterScan.read(context.config(), filter, pendingOnly, err, (letter, pending) -> {
             matched[0]++;
             shown.add(DeadLetterRow.of(letter, pending));
             if (limit > 0 && shown.size() > limit) {
@@ -82,7 +73,7 @@ public final class DlqListCommand implements Callable<Integer> {
         });
         long more = matched[0] - shown.size();
         String narrow = "narrow with --since, --reason, --type or --partition/--from-offset, or --limit 0 for all";
-        if (output == OutputFormat.json) {
+        if (output.json()) {
             ObjectMapper json = new ObjectMapper();
             for (DeadLetterRow row : shown) {
                 out.println(json.writeValueAsString(row.json()));

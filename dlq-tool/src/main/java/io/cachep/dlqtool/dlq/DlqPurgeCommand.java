@@ -1,8 +1,9 @@
 package io.cachep.dlqtool.dlq;
 
 import io.cachep.config.ProjectorConfig;
-import io.cachep.config.cli.ConfigOptions;
 import io.cachep.dlq.DeadLetter;
+import io.cachep.dlqtool.CommandContext;
+import io.cachep.dlqtool.ExitCodes;
 import io.cachep.dlqtool.Progress;
 import io.cachep.text.TextTable;
 import java.io.PrintWriter;
@@ -10,11 +11,9 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.common.TopicPartition;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code dlq-tool dlq purge}: moves the replay group past the selected dead letters without replaying them (they stay
@@ -25,7 +24,7 @@ import picocli.CommandLine.Spec;
         description = "Advance the replay group past the selected dead letters without replaying them (dry run unless --execute).")
 public final class DlqPurgeCommand implements Callable<Integer> {
     @Mixin
-    ConfigOptions configOptions;
+    CommandContext context;
 
     @Mixin
     FilterOptions filterOptions;
@@ -33,26 +32,21 @@ public final class DlqPurgeCommand implements Callable<Integer> {
     @Option(names = "--execute", description = "Really move the replay group; without it, only show what would move.")
     boolean execute;
 
-    @Spec
-    CommandLine.Model.CommandSpec spec;
-
-    private final Map<String, String> environment;
-
     public DlqPurgeCommand() {
         this(System.getenv());
     }
 
     public DlqPurgeCommand(Map<String, String> environment) {
-        this.environment = environment;
+        this.context = new CommandContext(environment);
     }
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        DeadLetterFilter filter = filterOptions.filter(spec.commandLine());
-        ProjectorConfig config = configOptions.load(environment);
+        PrintWriter out = context.out();
+        DeadLetterFilter filter = filterOptions.filter(context.commandLine());
+        ProjectorConfig config = context.config();
         ReplayGroup group = new ReplayGroup(config);
-        Progress reading = new Progress(spec.commandLine().getErr(), "reading " + config.dlqTopic(), 0);
+        Progress reading = new Progress(context.err(), "reading " + config.dlqTopic(), 0);
         ReplayGroup.Batch batch = group.readPending(reading::update);
         reading.finish(batch.letters().size());
 
@@ -79,6 +73,6 @@ public final class DlqPurgeCommand implements Callable<Integer> {
         table.row("passed with them (same partition, earlier offset)", passed);
         out.print(table.render());
         out.println(execute ? "replay group " + group.groupId() + " moved" : "dry run: nothing moved; add --execute to purge");
-        return 0;
+        return ExitCodes.OK;
     }
 }

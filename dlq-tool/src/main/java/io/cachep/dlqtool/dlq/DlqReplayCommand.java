@@ -1,10 +1,11 @@
 package io.cachep.dlqtool.dlq;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cachep.cli.OutputFormat;
 import io.cachep.config.ProjectorConfig;
-import io.cachep.config.cli.ConfigOptions;
 import io.cachep.dlq.DeadLetter;
+import io.cachep.dlqtool.CommandContext;
+import io.cachep.dlqtool.ExitCodes;
+import io.cachep.dlqtool.OutputOption;
 import io.cachep.dlqtool.Progress;
 import io.cachep.text.TextTable;
 import io.cachep.topics.ProducerSettings;
@@ -21,11 +22,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code dlq-tool dlq replay}: puts dead letters back on their original topics, unchanged but for a raised replay
@@ -40,7 +39,7 @@ public final class DlqReplayCommand implements Callable<Integer> {
     private static final int SAMPLE = 10;
 
     @Mixin
-    ConfigOptions configOptions;
+    CommandContext context;
 
     @Mixin
     FilterOptions filterOptions;
@@ -51,28 +50,23 @@ public final class DlqReplayCommand implements Callable<Integer> {
     @Option(names = "--execute", description = "Really send; without it, only show what would be sent.")
     boolean execute;
 
-    @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
-    OutputFormat output;
-
-    @Spec
-    CommandLine.Model.CommandSpec spec;
-
-    private final Map<String, String> environment;
+    @Mixin
+    OutputOption output;
 
     public DlqReplayCommand() {
         this(System.getenv());
     }
 
     public DlqReplayCommand(Map<String, String> environment) {
-        this.environment = environment;
+        this.context = new CommandContext(environment);
     }
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        DeadLetterFilter filter = filterOptions.filter(spec.commandLine());
-        ProjectorConfig config = configOptions.load(environment);
+        PrintWriter out = context.out();
+        PrintWriter err = context.err();
+        DeadLetterFilter filter = filterOptions.filter(context.commandLine());
+        ProjectorConfig config = context.config();
         ReplayGroup group = new ReplayGroup(config);
         Progress reading = new Progress(err, "reading " + config.dlqTopic(), 0);
         ReplayGroup.Batch batch = group.readPending(reading::update);
@@ -93,7 +87,7 @@ public final class DlqReplayCommand implements Callable<Integer> {
             group.advanceTo(batch.ends());
         }
         print(out, config, counts, replayable);
-        return counts.getOrDefault(ReplayPlan.Decision.SKIP_TOO_MANY_REPLAYS, 0) > 0 ? 3 : 0;
+        return counts.getOrDefault(ReplayPlan.Decision.SKIP_TOO_MANY_REPLAYS, 0) > 0 ? ExitCodes.PARTIAL : ExitCodes.OK;
     }
 
     /**
@@ -131,7 +125,7 @@ public final class DlqReplayCommand implements Callable<Integer> {
     private void print(PrintWriter out, ProjectorConfig config, Map<ReplayPlan.Decision, Integer> counts,
                        List<DeadLetter> replayable) throws Exception {
         int replayed = counts.getOrDefault(ReplayPlan.Decision.REPLAY, 0);
-        if (output == OutputFormat.json) {
+        if (output.json()) {
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("executed", execute);
             summary.put("replayed", execute ? replayed : 0);

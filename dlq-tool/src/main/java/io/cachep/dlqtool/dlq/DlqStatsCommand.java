@@ -1,10 +1,9 @@
 package io.cachep.dlqtool.dlq;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cachep.cli.OutputFormat;
-import io.cachep.config.ProjectorConfig;
-import io.cachep.config.cli.ConfigOptions;
+import io.cachep.dlqtool.CommandContext;
 import io.cachep.dlqtool.ExitCodes;
+import io.cachep.dlqtool.OutputOption;
 import io.cachep.text.DurationText;
 import io.cachep.text.TextTable;
 import java.io.PrintWriter;
@@ -16,11 +15,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code dlq-tool dlq stats}: the shape of the DLQ: how many dead letters, how many still pending a replay, the oldest
@@ -34,7 +31,7 @@ public final class DlqStatsCommand implements Callable<Integer> {
     static final int HOURS_SHOWN = 24;
 
     @Mixin
-    ConfigOptions configOptions;
+    CommandContext context;
 
     @Mixin
     FilterOptions filterOptions;
@@ -42,33 +39,27 @@ public final class DlqStatsCommand implements Callable<Integer> {
     @Option(names = "--pending", description = "Only records dlq replay has not replayed or purged yet.")
     boolean pendingOnly;
 
-    @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
-    OutputFormat output;
-
-    @Spec
-    CommandLine.Model.CommandSpec spec;
-
-    private final Map<String, String> environment;
+    @Mixin
+    OutputOption output;
 
     public DlqStatsCommand() {
         this(System.getenv());
     }
 
     public DlqStatsCommand(Map<String, String> environment) {
-        this.environment = environment;
+        this.context = new CommandContext(environment);
     }
 
     @Override
     public Integer call() throws Exception {
-        DeadLetterFilter filter = filterOptions.filter(spec.commandLine());
-        ProjectorConfig config = configOptions.load(environment);
+        DeadLetterFilter filter = filterOptions.filter(context.commandLine());
         DeadLetterStats stats = new DeadLetterStats();
-        DeadLetterScan.Range range = DeadLetterScan.read(config, filter, pendingOnly, spec.commandLine().getErr(), stats::add);
+        DeadLetterScan.Range range = DeadLetterScan.read(context.config(), filter, pendingOnly, context.err(), stats::add);
         Instant now = Instant.now();
-        if (output == OutputFormat.json) {
-            printJson(spec.commandLine().getOut(), range, stats, now);
+        if (output.json()) {
+            printJson(context.out(), range, stats, now);
         } else {
-            printText(spec.commandLine().getOut(), range, stats, now);
+            printText(context.out(), range, stats, now);
         }
         return ExitCodes.OK;
     }

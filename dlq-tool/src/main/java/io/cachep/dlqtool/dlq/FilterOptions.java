@@ -1,10 +1,8 @@
 package io.cachep.dlqtool.dlq;
 
+import io.cachep.dlqtool.TimeConverter;
 import io.cachep.errors.PoisonReason;
-import io.cachep.text.DurationText;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -23,11 +21,13 @@ public final class FilterOptions {
     @Option(names = "--key", paramLabel = "KEY", description = "Only records with this key.")
     String key;
 
-    @Option(names = "--since", paramLabel = "TIME", description = "Only records that failed at or after TIME (RFC 3339, or a duration back from now such as 2h).")
-    String since;
+    @Option(names = "--since", paramLabel = "TIME", converter = TimeConverter.Rfc3339OrAgo.class,
+            description = "Only records that failed at or after TIME (RFC 3339, or a duration back from now such as 2h).")
+    Instant since;
 
-    @Option(names = "--until", paramLabel = "TIME", description = "Only records that failed at or before TIME.")
-    String until;
+    @Option(names = "--until", paramLabel = "TIME", converter = TimeConverter.Rfc3339OrAgo.class,
+            description = "Only records that failed at or before TIME.")
+    Instant until;
 
     @Option(names = "--partition", paramLabel = "P", description = "Only this DLQ partition.")
     Integer partition;
@@ -36,7 +36,7 @@ public final class FilterOptions {
     @Option(names = {"--from-offset", "--offset"}, paramLabel = "N", description = "Only DLQ offsets from N on.")
     Long fromOffset;
 
-    /** The filter, or IllegalArgumentException naming the bad value. */
+    /** The filter, or IllegalArgumentException naming the bad value (picocli has converted the times already). */
     public DeadLetterFilter filter() {
         Set<PoisonReason> parsed = EnumSet.noneOf(PoisonReason.class);
         for (String reason : reasons) {
@@ -46,7 +46,7 @@ public final class FilterOptions {
                 throw new IllegalArgumentException("--reason " + reason + " is not one of " + List.of(PoisonReason.values()));
             }
         }
-        return new DeadLetterFilter(parsed, type, key, time("--since", since), time("--until", until), partition, fromOffset);
+        return new DeadLetterFilter(parsed, type, key, since, until, partition, fromOffset);
     }
 
     /** The filter, or picocli's usage error (exit 2) naming the bad value. */
@@ -55,21 +55,6 @@ public final class FilterOptions {
             return filter();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(commandLine, e.getMessage());
-        }
-    }
-
-    static Instant time(String option, String text) {
-        if (text == null) {
-            return null;
-        }
-        try {
-            return OffsetDateTime.parse(text).toInstant();
-        } catch (DateTimeParseException notRfc3339) {
-            try {
-                return Instant.now().minus(DurationText.parse(text));
-            } catch (IllegalArgumentException notDuration) {
-                throw new IllegalArgumentException(option + " " + text + " is neither an RFC 3339 time nor a duration such as 2h");
-            }
         }
     }
 }

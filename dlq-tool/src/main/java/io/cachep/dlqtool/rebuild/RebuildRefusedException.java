@@ -1,8 +1,10 @@
 package io.cachep.dlqtool.rebuild;
 
-/** A rebuild that will not start: the message says why and what to do. */
-public final class RebuildRefusedException extends RuntimeException {
+import io.cachep.errors.CachepException;
+
+/** A rebuild that will not start: the message says why and what to do. Exit 1. */
+public final class RebuildRefusedException extends CachepException {
     public RebuildRefusedException(String message) {
-        super(message);
+        super(FAILED, message);
     }
 }

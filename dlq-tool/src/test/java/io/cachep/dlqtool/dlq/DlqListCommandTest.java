@@ -49,7 +49,8 @@ class DlqListCommandTest {
 
         Result since = CliRun.run(new DlqListCommand(CONFIGURED), "--since", "yesterday");
         assertThat(since.exit()).isEqualTo(2);
-        assertThat(since.err()).startsWith("--since yesterday is neither an RFC 3339 time nor a duration such as 2h");
+        assertThat(since.err()).startsWith(
+                "Invalid value for option '--since': 'yesterday' is neither an RFC 3339 time nor a duration such as 2h");
 
         Result limit = CliRun.run(new DlqListCommand(CONFIGURED), "--limit", "many");
         assertThat(limit.exit()).isEqualTo(2);

@@ -24,7 +24,8 @@ class DlqStatsCommandTest {
         Result result = CliRun.run(new DlqStatsCommand(Map.of()), "--until", "tomorrow");
 
         assertThat(result.exit()).isEqualTo(2);
-        assertThat(result.err()).startsWith("--until tomorrow is neither an RFC 3339 time nor a duration");
+        assertThat(result.err()).startsWith("Invalid value for option '--until': 'tomorrow' is neither an RFC 3339 time"
+                + " nor a duration");
     }
 
     @Test
