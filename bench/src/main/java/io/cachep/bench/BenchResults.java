@@ -97,8 +97,8 @@ final class BenchResults {
     boolean modelHeld() {
         return (modelDivergences == null || modelDivergences.isEmpty())
                 && (clusterModelDivergences == null || clusterModelDivergences.isEmpty())
-                && (recovery == null || recovery.stream().allMatch(step -> step.commands().stream()
-                        .filter(c -> c.name().equals("verify after rebuild")).allMatch(c -> c.exit() == 0)));
+                && (recovery == null || recovery.stream().allMatch(step -> step.commands().stream().allMatch(c ->
+                        c.exit() == 0 || c.exit() == 3 && !c.name().equals("verify after rebuild"))));
     }
 
     /** Whether the client run, if it ran, saw every write's invalidation and never an older version after one. */

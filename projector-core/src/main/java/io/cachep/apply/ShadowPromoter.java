@@ -115,25 +115,36 @@ public final class ShadowPromoter {
     private CompletableFuture<Long> carryIndex(String renderedTag) {
         TagKey shadowTag = shadow.tag(renderedTag);
         TagKey liveTag = live.tag(renderedTag);
-        CompletableFuture<String> shadowMarker = redis.get(shadowTag.flushedAt()).toCompletableFuture();
-        return redis.zrangeWithScores(shadowTag.index(), 0, -1).toCompletableFuture().thenCompose(registered -> {
-            // A tag may index tens of thousands of entries: REGISTER_CHUNK to a call, one call at a time per tag.
-            CompletableFuture<Long> latest = shadowMarker.thenApply(marker -> marker == null ? -1L : Long.parseLong(marker));
-            for (int from = 0; from < registered.size(); from += REGISTER_CHUNK) {
-                List<ScoredValue<String>> chunk = registered.subList(from, Math.min(registered.size(), from + REGISTER_CHUNK));
-                latest = latest.thenCompose(before -> register(liveTag, chunk).thenApply(marker -> {
-                    // The live index answers with its invalidation time: one at or after a write's time means the
-                    // invalidation ran before the entry was registered here, so it must be replayed for it.
-                    if (marker == null || marker.isEmpty()) {
-                        return before;
+        CompletableFuture<Long> shadowMarker = redis.get(shadowTag.flushedAt()).toCompletableFuture()
+                .thenApply(marker -> marker == null ? -1L : Long.parseLong(marker));
+        return shadowMarker.thenCompose(marker -> carryFrom(shadowTag, liveTag, 0, marker));
+    }
+
+    /**
+     * The shadow index's registrations from rank {@code from} on, REGISTER_CHUNK at a time, one call at a time: a tag
+     * may index hundreds of thousands of entries, too many to read in one reply or to send as a call each. The shadow
+     * index no longer changes (the build is done), so ranks are stable.
+     */
+    private CompletableFuture<Long> carryFrom(TagKey shadowTag, TagKey liveTag, long from, long latest) {
+        return redis.zrangeWithScores(shadowTag.index(), from, from + REGISTER_CHUNK - 1).toCompletableFuture()
+                .thenCompose(chunk -> {
+                    if (chunk.isEmpty()) {
+                        return CompletableFuture.completedFuture(latest);
                     }
-                    long at = Long.parseLong(marker);
-                    boolean missed = chunk.stream().anyMatch(entry -> at >= (long) entry.getScore());
-                    return missed ? Math.max(before, at) : before;
-                }));
-            }
-            return latest;
-        });
+                    return register(liveTag, chunk).thenCompose(marker -> {
+                        // The live index answers with its invalidation time: one at or after a write's time means
+                        // the invalidation ran before the entry was registered here, so it must be replayed for it.
+                        long missed = latest;
+                        if (marker != null && !marker.isEmpty()) {
+                            long at = Long.parseLong(marker);
+                            if (chunk.stream().anyMatch(entry -> at >= (long) entry.getScore())) {
+                                missed = Math.max(latest, at);
+                            }
+                        }
+                        return chunk.size() < REGISTER_CHUNK ? CompletableFuture.completedFuture(missed)
+                                : carryFrom(shadowTag, liveTag, from + REGISTER_CHUNK, missed);
+                    });
+                });
     }
 
     /** {@code tag_index R} with many registrations: the shadow's keys as live keys, with their times. */

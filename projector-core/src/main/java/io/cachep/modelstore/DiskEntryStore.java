@@ -338,10 +338,19 @@ public final class DiskEntryStore implements EntryStore {
     }
 
     private void deleteDirectory() {
+        try {
+            delete(directory);
+        } catch (UncheckedIOException e) {
+            // A temporary directory left behind is only disk space; say nothing louder than the JVM would.
+        }
+    }
+
+    /** Removes a store's directory with everything in it (the store closed). */
+    public static void delete(Path directory) {
         try (Stream<Path> files = Files.walk(directory)) {
             files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException e) {
-            // A temporary directory left behind is only disk space; say nothing louder than the JVM would.
+            throw new UncheckedIOException("cannot remove the entry store in " + directory, e);
         }
     }
 }

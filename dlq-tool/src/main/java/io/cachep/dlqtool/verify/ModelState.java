@@ -1,16 +1,11 @@
 package io.cachep.dlqtool.verify;
 
 import io.cachep.modelstore.DiskEntryStore;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -48,7 +43,7 @@ public final class ModelState implements AutoCloseable {
         if (found != null && !new String(found, StandardCharsets.UTF_8).equals(builtWith)) {
             err.println("the state in " + directory + " was built for another namespace or rules file: starting over");
             store.close();
-            delete(directory);
+            DiskEntryStore.delete(directory);
             store = DiskEntryStore.persistent(directory, heapBudgetBytes);
         } else if (found != null) {
             err.println("resuming the state in " + directory);
@@ -100,13 +95,5 @@ public final class ModelState implements AutoCloseable {
             }
         }
         return positions;
-    }
-
-    private static void delete(Path directory) {
-        try (Stream<Path> files = Files.walk(directory)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove the old state in " + directory, e);
-        }
     }
 }
