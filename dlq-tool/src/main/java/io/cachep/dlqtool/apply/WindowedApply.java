@@ -38,7 +38,6 @@ public final class WindowedApply {
     private final List<Pending> window = new ArrayList<>(WINDOW);
     /** Events gathered for the next call, not sent yet (reply null). */
     private final List<Pending> batch = new ArrayList<>(BATCH);
-    private long retried;
     /** True while failures go on: one line says so, not one per event. */
     private boolean failing;
 
@@ -102,11 +101,6 @@ public final class WindowedApply {
         batch.clear();
     }
 
-    /** Events applied again after a passing failure, so far. */
-    public long retried() {
-        return retried;
-    }
-
     private List<ApplyOutcome> await(Pending pending) {
         CompletableFuture<List<ApplyOutcome>> reply = pending.reply();
         long deadline = System.nanoTime() + retryFor.toNanos();
@@ -132,7 +126,6 @@ public final class WindowedApply {
                 }
                 sleep(backoff);
                 backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
-                retried++;
                 reply = applier.apply(pending.stamp(), pending.mutations());
             }
         }
