@@ -13,6 +13,8 @@ import io.cachep.rules.reference.StreamedProjection;
 import io.cachep.dlqtool.apply.WindowedApply;
 import io.cachep.dlqtool.verify.DivergenceTally;
 import io.cachep.dlqtool.verify.EntryComparison;
+import io.cachep.dlqtool.verify.FollowOptions;
+import io.cachep.dlqtool.verify.LogFollower;
 import io.cachep.dlqtool.verify.LogProjection;
 import io.cachep.dlqtool.verify.ModelState;
 import io.cachep.dlqtool.rebuild.RebuildCheckpoint;
@@ -63,6 +65,13 @@ final class VerifyCommand implements Callable<Integer> {
     @Mixin
     StateOptions state;
 
+    @Mixin
+    FollowOptions following;
+
+    /** The follower while {@code --follow} runs, for {@link #stopFollowing}. */
+    private volatile LogFollower follower;
+    private final java.util.concurrent.CountDownLatch followingEnded = new java.util.concurrent.CountDownLatch(1);
+
     VerifyCommand() {
         this(System.getenv());
     }
@@ -84,6 +93,9 @@ final class VerifyCommand implements Callable<Integer> {
         RuleEngine engine = new RuleEngine(rules);
         ObjectMapper json = new ObjectMapper();
         String builtWith = rules.namespace() + " " + RebuildCheckpoint.digest(config.rulesFile());
+        if (following.follow()) {
+            return follow(config, engine, builtWith);
+        }
         try (LogReader reader = context.openLogReader();
              ModelState model = state.open(builtWith, err);
              RedisTarget redis = context.openRedis()) {
@@ -123,6 +135,50 @@ final class VerifyCommand implements Callable<Integer> {
                 print(out, records, entries, tally);
             }
             return tally.total() == 0 ? ExitCodes.OK : ExitCodes.PARTIAL;
+        }
+    }
+
+    /**
+     * {@code --follow}: runs until Ctrl-C or SIGTERM (a shutdown hook stops the follower and waits for it to close
+     * cleanly, checkpointing a kept state) or {@link #stopFollowing}.
+     */
+    private int follow(ProjectorConfig config, RuleEngine engine, String builtWith) throws Exception {
+        PrintWriter err = context.err();
+        Thread hook = new Thread(this::stopFollowing, "cachep-verify-follow-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try (LogReader reader = context.openLogReader();
+             ModelState model = state.open(builtWith, err);
+             RedisTarget redis = context.openRedis();
+             org.apache.kafka.clients.admin.Admin admin = context.openAdmin()) {
+            model.store().clearFlags();
+            follower = new LogFollower(engine, redis, reader, admin, config.applicationId(), model, repair && execute,
+                    following.sweepRate(), new FollowReport(context.out(), output.json()), err);
+            if (repair && !execute) {
+                err.println("dry run: divergences are reported, not repaired; add --execute to repair them");
+            }
+            long divergent = follower.run();
+            err.println("stopped following: " + divergent + " entries divergent");
+            return divergent == 0 ? ExitCodes.OK : ExitCodes.PARTIAL;
+        } finally {
+            followingEnded.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it is what stopped us
+            }
+        }
+    }
+
+    /** Stops a {@code --follow} run and waits (up to 30 s) for it to close. */
+    void stopFollowing() {
+        LogFollower running = follower;
+        if (running != null) {
+            running.stop();
+            try {
+                followingEnded.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

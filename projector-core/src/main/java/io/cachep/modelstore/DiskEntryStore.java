@@ -170,6 +170,29 @@ public final class DiskEntryStore implements EntryStore {
         forEachWithPrefix(ENTRY, (key, value) -> action.accept(key, FencedEntryCodec.decode(value)));
     }
 
+    @Override
+    public String forEachAfter(String after, int limit, BiConsumer<String, FencedEntry> action) {
+        writeBack();
+        byte[] from = after == null ? new byte[] {ENTRY} : entryKey(after);
+        String last = null;
+        int visited = 0;
+        try (ReadOptions reading = new ReadOptions().setFillCache(false);
+             RocksIterator it = db.newIterator(reading)) {
+            for (it.seek(from); it.isValid() && it.key()[0] == ENTRY; it.next()) {
+                String key = new String(it.key(), 1, it.key().length - 1, StandardCharsets.UTF_8);
+                if (key.equals(after)) {
+                    continue;
+                }
+                if (visited++ == limit) {
+                    return last;
+                }
+                action.accept(key, FencedEntryCodec.decode(it.value()));
+                last = key;
+            }
+        }
+        return null;
+    }
+
     private void forEachWithPrefix(byte prefix, BiConsumer<String, byte[]> action) {
         try (ReadOptions reading = new ReadOptions().setFillCache(false);
              RocksIterator it = db.newIterator(reading)) {

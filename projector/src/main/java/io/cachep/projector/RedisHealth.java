@@ -38,15 +38,17 @@ final class RedisHealth implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    /** Probes between reads of the last verify's result (it changes only when someone runs verify). */
-    private static final int VERIFY_READ_EVERY = 10;
+    /** The divergence kinds of the gauge, as the verify record names them, and "all" for their sum. */
+    private static final List<String> DIVERGENCE_KINDS = java.util.stream.Stream.concat(java.util.stream.Stream.of("all"),
+            java.util.Arrays.stream(io.cachep.rules.reference.Divergence.Kind.values())
+                    .map(kind -> kind.name().toLowerCase())).toList();
 
     private final KeyLayout layout;
     private final RedisMemoryStall memoryStall;
     private final ReplicaShortfall replicaShortfall;
     private volatile String memoryUse = "used/max not read yet";
-    private volatile long divergent = -1;
-    private int probes;
+    /** The verify record's counts by kind ("all": the sum); empty before the first verify. */
+    private volatile Map<String, String> divergence = Map.of();
     private volatile Instant unreachableSince;
     /** On a cluster: primaries that did not answer the last probe while others did, and since when. */
     private final Map<String, Instant> primariesDown = new java.util.concurrent.ConcurrentHashMap<>();
@@ -59,9 +61,15 @@ final class RedisHealth implements AutoCloseable {
         this.layout = layout;
         this.memoryStall = memoryStall;
         this.replicaShortfall = replicaShortfall;
-        Gauge.builder("cachep.cache.divergence", this, h -> h.divergent)
-                .description("Entries the last dlq-tool verify found divergent from the log (-1 before the first)")
-                .register(registry);
+        for (String kind : DIVERGENCE_KINDS) {
+            // The record names the sum "divergent"; read each second, so a following verify's findings show at once.
+            String field = kind.equals("all") ? "divergent" : kind;
+            Gauge.builder("cachep.cache.divergence", this, h -> Double.parseDouble(h.divergence.getOrDefault(field, "-1")))
+                    .tag("kind", kind)
+                    .description("Entries dlq-tool verify found divergent from the log, by kind (all: every kind);"
+                            + " -1 before the first verify")
+                    .register(registry);
+        }
         Gauge.builder("cachep.redis.up", this, h -> h.unreachableSince == null ? 1 : 0)
                 .description("1 while Redis answers, 0 while it does not").register(registry);
     }
@@ -151,11 +159,8 @@ final class RedisHealth implements AutoCloseable {
             if (memoryStall.since().isPresent()) {
                 memoryUse = memoryUse();
             }
-            if (probes++ % VERIFY_READ_EVERY == 0) {
-                String value = redis.async().hget(VerificationRecord.key(layout), "divergent")
-                        .get(PROBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                divergent = value == null ? -1 : Long.parseLong(value);
-            }
+            divergence = redis.async().hgetall(VerificationRecord.key(layout))
+                    .get(PROBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             if (unreachableSince != null) {
                 log.info("Redis reachable again after {}", Duration.between(unreachableSince, Instant.now()));
                 unreachableSince = null;

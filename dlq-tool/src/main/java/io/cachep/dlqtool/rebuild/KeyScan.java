@@ -52,6 +52,33 @@ public final class KeyScan {
         }
     }
 
+    /** One batch of a scan: the keys, and the cursor to continue from ("0": the scan is done). */
+    public record Batch(List<String> keys, String next) {}
+
+    /**
+     * The next batch of about {@code size} keys from {@code cursor} ("0": a new scan), for a caller that scans a
+     * little at a time between other work (verify --follow's sweep).
+     */
+    public static Batch next(RedisTarget redis, String pattern, String cursor, int size) {
+        Batch[] first = {null};
+        try {
+            batches(redis, pattern, cursor, size, (keys, next) -> {
+                first[0] = new Batch(keys, next);
+                throw new FirstBatch();
+            });
+        } catch (FirstBatch enough) {
+            // batches hands over whole batches with their cursor, so stopping after the first loses nothing
+        }
+        return first[0];
+    }
+
+    /** Ends {@link #batches} after the batch {@link #next} wanted. */
+    private static final class FirstBatch extends RuntimeException {
+        FirstBatch() {
+            super(null, null, false, false);
+        }
+    }
+
     /** How many keys match (a progress bar's total). */
     public static long count(RedisTarget redis, String pattern) {
         long[] count = {0};

@@ -23,6 +23,14 @@ public interface EntryStore extends AutoCloseable {
     /** Every entry, in the order of its key's UTF-8 bytes. */
     void forEach(BiConsumer<String, FencedEntry> action);
 
+    /**
+     * At most {@code limit} entries whose key comes after {@code after} (null: from the first), in {@link #forEach}'s
+     * order: a sweep that visits the store a slice at a time while it keeps changing.
+     *
+     * @return the last key visited, or null when the slice reached the last entry
+     */
+    String forEachAfter(String after, int limit, BiConsumer<String, FencedEntry> action);
+
     @Override
     void close();
 

@@ -9,7 +9,7 @@ import java.util.function.BiConsumer;
 
 /** An {@link EntryStore} on the heap: for tests and logs small enough to hold. */
 final class InMemoryEntryStore implements EntryStore {
-    private final Map<String, FencedEntry> entries = new TreeMap<>((a, b) -> Arrays.compareUnsigned(
+    private final TreeMap<String, FencedEntry> entries = new TreeMap<>((a, b) -> Arrays.compareUnsigned(
             a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8)));
     private final Map<String, Long> invalidations = new HashMap<>();
 
@@ -36,6 +36,21 @@ final class InMemoryEntryStore implements EntryStore {
     @Override
     public void forEach(BiConsumer<String, FencedEntry> action) {
         entries.forEach(action);
+    }
+
+    @Override
+    public String forEachAfter(String after, int limit, BiConsumer<String, FencedEntry> action) {
+        Map<String, FencedEntry> slice = after == null ? entries : entries.tailMap(after, false);
+        String last = null;
+        int visited = 0;
+        for (Map.Entry<String, FencedEntry> entry : slice.entrySet()) {
+            if (visited++ == limit) {
+                return last;
+            }
+            action.accept(entry.getKey(), entry.getValue());
+            last = entry.getKey();
+        }
+        return null;
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.cachep.rules.Mutation;
 import io.cachep.rules.RuleEngine;
 import java.util.List;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * The reference projection computed as the log streams by, in memory independent of the log's length: each event's
@@ -27,14 +28,25 @@ public final class StreamedProjection {
 
     /** Folds in one event of the log; a poison event is counted and left out, as the projector dead-letters it. */
     public void add(String topic, EventEnvelope event) {
+        add(topic, event, key -> {});
+    }
+
+    /**
+     * As {@link #add(String, EventEnvelope)}, naming each entry the event writes to {@code written}; a tag
+     * invalidation names none (the entries it drops are decided when they are read), so it is only said.
+     *
+     * @return whether the event invalidated a tag
+     */
+    public boolean add(String topic, EventEnvelope event, Consumer<String> written) {
         events++;
         List<Mutation> mutations;
         try {
             mutations = engine.project(topic, event);
         } catch (PoisonEventException e) {
             poison++;
-            return;
+            return false;
         }
+        boolean invalidated = false;
         long version = event.entityVersion();
         long time = event.time().toEpochMilli();
         for (Mutation mutation : mutations) {
@@ -46,10 +58,13 @@ public final class StreamedProjection {
                 }
                 entry.apply(write, version, time);
                 store.put(key, entry);
+                written.accept(key);
             } else {
                 store.invalidate(((Mutation.InvalidateTag) mutation).tag().name(), time);
+                invalidated = true;
             }
         }
+        return invalidated;
     }
 
     /** What the entry should hold at {@code nowMillis}, or null when Redis should hold nothing under the key. */
@@ -66,6 +81,17 @@ public final class StreamedProjection {
                 action.accept(key, snapshot);
             }
         });
+    }
+
+    /**
+     * A slice of the entries the log has written, at most {@code limit} after the key {@code after} (null: from the
+     * first), each with what it should hold at {@code nowMillis} (null: nothing, expired or invalidated).
+     *
+     * @return the last key visited, to continue after; null once the slice reached the last entry
+     */
+    public String forEachWrittenAfter(String after, int limit, long nowMillis, BiConsumer<String, EntrySnapshot> action) {
+        return store.forEachAfter(after, limit, (key, entry) ->
+                action.accept(key, entry.snapshot(key, nowMillis, store::invalidatedAt)));
     }
 
     /** Events folded in so far, poison included. */
