@@ -62,13 +62,13 @@ import picocli.CommandLine.Spec;
 public final class BenchMain implements Callable<Integer> {
     /** The parts of the bench, in the order they run (run 4b after 5 and 6). */
     enum Run { kafka, redis, floor, naive_sync, naive_batched, projector, cluster, before, latency, pause, scaling, client,
-        recovery }
+        recovery, follow }
 
     /**
      * What {@code bin/bench} runs unless told: everything but the Redis Cluster run, which {@code --redis-cluster} adds.
      * The client run adds about 20 s to the default run's 20 minutes.
      */
-    static final Set<Run> DEFAULT_RUNS = Set.copyOf(EnumSet.complementOf(EnumSet.of(Run.cluster, Run.recovery)));
+    static final Set<Run> DEFAULT_RUNS = Set.copyOf(EnumSet.complementOf(EnumSet.of(Run.cluster, Run.recovery, Run.follow)));
 
     private static final String DLQ_TOPIC = "cachep-dlq";
 
@@ -179,6 +179,14 @@ public final class BenchMain implements Callable<Integer> {
                     + " the log growing from one to the next (default: ${DEFAULT-VALUE}).")
     List<Long> recoverySizes;
 
+    @Option(names = "--follow-log", paramLabel = "N", defaultValue = "1000000",
+            description = "Run 10 ('follow', run alone): records in the log before the follower starts (default: ${DEFAULT-VALUE}).")
+    long followLog;
+
+    @Option(names = "--follow-rate", paramLabel = "N", defaultValue = "200",
+            description = "Run 10: events a second while it follows (default: ${DEFAULT-VALUE}, bin/producer-demo's rate).")
+    double followRate;
+
     @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
     OutputFormat output;
 
@@ -213,6 +221,12 @@ public final class BenchMain implements Callable<Integer> {
                         + " log to each of --recovery-sizes); run the others in another bench run");
             }
             measureRecoveryAlone(results);
+        } else if (runs.contains(Run.follow)) {
+            if (runs.size() > 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--runs follow runs alone (it flushes Redis);"
+                        + " run the others in another bench run");
+            }
+            measureFollowAlone(results);
         } else {
             measureOnDevStack(results, clientOptions);
         }
@@ -348,6 +362,48 @@ public final class BenchMain implements Callable<Integer> {
             }
             try (RedisClient client = RedisClient.create(stack.redisUri());
                  StatefulRedisConnection<String, String> redis = client.connect()) {
+                results.environment = environment(redis, true);
+            }
+        }
+    }
+
+    /**
+     * Run 10 alone: a devstack, the log pre-loaded, a projector caught up, then {@code verify --follow} beside it while
+     * events arrive at {@code --follow-rate}, and a FLUSHALL.
+     */
+    private void measureFollowAlone(BenchResults results) throws Exception {
+        if (followLog < 1 || followRate <= 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--follow-log and --follow-rate must be positive");
+        }
+        ProjectionRules rules = RulesFileLoader.load(rulesFile);
+        Workload workload = new Workload(followLog, users, sessions, duplicates, reorder, seed);
+        Path workDir = Files.createTempDirectory("cachep-bench-follow-");
+        String appId = "cachep-bench-follow";
+        step("starting devstack");
+        try (DevStack stack = DevStack.start(KafkaBroker.Options.defaults().withJvmArgs(
+                List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20")), RedisServer.Options.defaults());
+             Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
+            List<String> topics = createTopics(Map.of("bootstrap.servers", stack.bootstrapServers()), rules);
+            step("pre-loading " + followLog + " records");
+            FaultInjector stream = workload.stream();
+            Preloader.load(stack.bootstrapServers(), workload, stream);
+            Map<String, String> env = Map.of("PROJECTOR_KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers(),
+                    "PROJECTOR_REDIS_URI", stack.redisUri(), "PROJECTOR_RULES_FILE", rulesFile.toAbsolutePath().toString(),
+                    "PROJECTOR_APPLICATION_ID", appId, "PROJECTOR_DLQ_TOPIC", DLQ_TOPIC);
+            LagProbe lag = new LagProbe(admin, appId, topics);
+            step("a projector catches up with the log");
+            try (ProjectorFleet projector = ProjectorFleet.start(1, appId, env, projectorClassPath(), projectorJvmOptions,
+                    List.of(), workDir);
+                 org.apache.kafka.clients.producer.KafkaProducer<String, byte[]> producer =
+                         new org.apache.kafka.clients.producer.KafkaProducer<>(Map.of("bootstrap.servers",
+                                 stack.bootstrapServers()), new org.apache.kafka.common.serialization.StringSerializer(),
+                                 new org.apache.kafka.common.serialization.ByteArraySerializer());
+                 RedisClient client = RedisClient.create(stack.redisUri());
+                 StatefulRedisConnection<String, String> redis = client.connect()) {
+                lag.awaitZero(Duration.ofMinutes(30));
+                results.follow = new FollowRun(env, workDir, what -> step("run 10: " + what)).measure(followLog, followRate,
+                        producer, stream, redis.sync(), new io.cachep.rules.KeyLayout(rules.namespace()),
+                        () -> lag.awaitZero(Duration.ofMinutes(10)));
                 results.environment = environment(redis, true);
             }
         }

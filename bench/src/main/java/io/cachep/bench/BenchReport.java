@@ -16,6 +16,9 @@ final class BenchReport {
 
     String render() {
         StringBuilder out = new StringBuilder();
+        if (r.follow != null) { // the follow run alone
+            out.append(follow());
+        }
         if (r.recovery != null) { // the recovery run alone: its own log, grown step by step
             out.append(recovery());
             r.environment.forEach((k, v) -> out.append(k).append(": ").append(v).append('\n'));
@@ -150,6 +153,9 @@ final class BenchReport {
 
     Map<String, Object> json() {
         Map<String, Object> json = new LinkedHashMap<>();
+        if (r.follow != null) {
+            json.put("follow", r.follow);
+        }
         if (r.recovery != null) {
             json.put("recovery", r.recovery);
         }
@@ -263,6 +269,22 @@ final class BenchReport {
     }
 
     /** Run 8: the read side, each figure with what it is. */
+    /** Run 10: verify --follow beside the projector, a FLUSHALL, the report and the repair. */
+    private String follow() {
+        FollowRun.Result f = r.follow;
+        TextTable table = new TextTable("10. follow: figure", "value");
+        table.row("log before following, records", String.format(Locale.ROOT, "%,d", f.logRecords()));
+        table.row("events a second while following", String.format(Locale.ROOT, "%,.0f", f.rate()));
+        table.row("divergences reported in " + FollowRun.QUIET.toSeconds() + " s before the flush (must be 0)",
+                f.falseReports());
+        table.row("FLUSHALL -> first report, s", String.format(Locale.ROOT, "%.1f", f.reportedSeconds()));
+        table.row("FLUSHALL -> repaired (no entry divergent), s", String.format(Locale.ROOT, "%.1f", f.repairedSeconds()));
+        table.row("divergent entries reported after the flush", String.format(Locale.ROOT, "%,d", f.reported()));
+        table.row("follower's exit after SIGTERM", f.followExit());
+        table.row("plain verify after it all (0: equal)", f.verifyExit());
+        return table.render() + "goals: reported within 10 s, repaired within 60 s\n\n";
+    }
+
     private String recovery() {
         TextTable table = new TextTable("9. recovery: log records", "command (" + RecoveryRun.HEAP + ")", "exit", "wall s",
                 "log read + model, events/s", "main phase, events/s", "peak heap after GC, MiB",

@@ -38,6 +38,7 @@ final class BenchResults {
     ClientRun.Result client;
     /** Run 9 (alone): dlq-tool's verify and rebuild at each size of the log. */
     List<RecoveryRun.Step> recovery;
+    FollowRun.Result follow;
     Map<String, String> environment;
 
     /** min(Redis limit, Kafka limit): the most any projector could do here. */
@@ -98,7 +99,8 @@ final class BenchResults {
         return (modelDivergences == null || modelDivergences.isEmpty())
                 && (clusterModelDivergences == null || clusterModelDivergences.isEmpty())
                 && (recovery == null || recovery.stream().allMatch(step -> step.commands().stream().allMatch(c ->
-                        c.exit() == 0 || c.exit() == 3 && !c.name().equals("verify after rebuild"))));
+                        c.exit() == 0 || c.exit() == 3 && !c.name().equals("verify after rebuild"))))
+                && (follow == null || follow.verifyExit() == 0 && follow.falseReports() == 0);
     }
 
     /** Whether the client run, if it ran, saw every write's invalidation and never an older version after one. */

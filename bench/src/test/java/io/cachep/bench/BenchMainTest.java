@@ -22,7 +22,7 @@ class BenchMainTest {
 
     @Test
     void shouldRunEverythingButTheClusterAndRecoveryRunsByDefault() {
-        assertThat(parse().selectedRuns()).isEqualTo(EnumSet.complementOf(EnumSet.of(Run.cluster, Run.recovery)));
+        assertThat(parse().selectedRuns()).isEqualTo(EnumSet.complementOf(EnumSet.of(Run.cluster, Run.recovery, Run.follow)));
     }
 
     @Test
@@ -34,8 +34,16 @@ class BenchMainTest {
     }
 
     @Test
+    void shouldTakeTheFollowRunOnlyByNameWithTheDemosRate() {
+        BenchMain bench = parse("--runs", "follow", "--follow-log", "5000");
+        assertThat(bench.selectedRuns()).containsExactly(Run.follow);
+        assertThat(bench.followLog).isEqualTo(5000L);
+        assertThat(parse().followRate).isEqualTo(200.0);
+    }
+
+    @Test
     void shouldAddTheClusterRunToEveryDefaultRunWithRedisCluster() {
-        assertThat(parse("--redis-cluster").selectedRuns()).isEqualTo(EnumSet.complementOf(EnumSet.of(Run.recovery)));
+        assertThat(parse("--redis-cluster").selectedRuns()).isEqualTo(EnumSet.complementOf(EnumSet.of(Run.recovery, Run.follow)));
     }
 
     @Test

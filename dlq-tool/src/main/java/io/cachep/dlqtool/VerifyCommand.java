@@ -117,7 +117,7 @@ final class VerifyCommand implements Callable<Integer> {
             });
             DivergenceTally tally = found;
             if (repairing && found.total() > 0) {
-                long repaired = new StreamedRepair(engine, redis, store, err).repair(reader, ends, WindowedApply.RETRY_FOR);
+                long repaired = new StreamedRepair(engine, redis, store, err).repair(reader, WindowedApply.RETRY_FOR);
                 err.println("repaired " + repaired + " entries; verifying again");
                 DivergenceTally after = new DivergenceTally(SHOWN);
                 entries = comparison.compare(Instant.now().toEpochMilli(), divergence -> {

@@ -297,8 +297,7 @@ public final class LogFollower {
         lastRepair = now;
         state.store().clearFlags();
         unrepaired.forEach(state.store()::flag);
-        long repaired = new StreamedRepair(engine, redis, state.store(), err).repair(reader, new HashMap<>(positions),
-                WindowedApply.RETRY_FOR);
+        long repaired = new StreamedRepair(engine, redis, state.store(), err).repair(reader, WindowedApply.RETRY_FOR);
         state.store().clearFlags();
         watch.repaired(unrepaired);
         err.println("repaired " + repaired + " entries");

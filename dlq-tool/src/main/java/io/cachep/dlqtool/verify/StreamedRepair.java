@@ -24,7 +24,8 @@ import org.apache.kafka.common.TopicPartition;
  * Repairs the entries verify flagged, through the fenced path: each entry and its fence are removed together, then the
  * log is read once more and every write it holds for those entries (and every tag invalidation) is applied again, in
  * log order; the fence makes the order irrelevant. Writes of other entries are left alone; a projector writing the
- * same entry meanwhile is safe, since its newer writes win the fence either way. Works the same on a Redis Cluster: an
+ * same entry meanwhile is safe: a write it applies after the reset wins the fence or loses it as it should, and one
+ * applied before is in the log the repair reads. Works the same on a Redis Cluster: an
  * entry and its fence share a slot, and the applier keeps every call to one node.
  */
 public final class StreamedRepair {
@@ -42,9 +43,17 @@ public final class StreamedRepair {
         this.err = err;
     }
 
-    /** @return the entries reset and re-applied */
-    public long repair(LogReader reader, Map<TopicPartition, Long> ends, Duration retryFor) {
+    /**
+     * Resets the flagged entries, then re-applies their writes from the log up to its end as it is after the reset.
+     * Not up to an end taken before: a projector's write of the entry applied before the reset (its record already in
+     * the log, maybe past an earlier end) would be removed with the entry and never applied again, and a delete of it
+     * would lose its tombstone, so the entry could come back.
+     *
+     * @return the entries reset and re-applied
+     */
+    public long repair(LogReader reader, Duration retryFor) {
         long reset = reset();
+        Map<TopicPartition, Long> ends = reader.endOffsets(engine.rules().topics());
         RedisApplier applier = new RedisApplier(redis, engine.rules().tombstoneRetention(), engine.layout());
         WindowedApply writes = new WindowedApply(applier, retryFor, err, outcome -> {});
         Progress progress = new Progress(err, "re-applying the log to " + reset + " entries", reader.count(ends));
