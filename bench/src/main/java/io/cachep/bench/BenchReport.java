@@ -16,11 +16,8 @@ final class BenchReport {
 
     String render() {
         StringBuilder out = new StringBuilder();
-        if (r.follow != null) { // the follow run alone
-            out.append(follow());
-        }
-        if (r.recovery != null) { // the recovery run alone: its own log, grown step by step
-            out.append(recovery());
+        if (r.follow != null || r.recovery != null) { // a run alone: its own log
+            out.append(r.follow != null ? follow() : recovery());
             r.environment.forEach((k, v) -> out.append(k).append(": ").append(v).append('\n'));
             return out.toString();
         }
