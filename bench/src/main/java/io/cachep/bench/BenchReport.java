@@ -277,7 +277,7 @@ final class BenchReport {
         table.row("FLUSHALL -> first report, s", String.format(Locale.ROOT, "%.1f", f.reportedSeconds()));
         table.row("FLUSHALL -> repaired (no entry divergent), s", String.format(Locale.ROOT, "%.1f", f.repairedSeconds()));
         table.row("divergent entries reported after the flush", String.format(Locale.ROOT, "%,d", f.reported()));
-        table.row("follower's exit after SIGTERM", f.followExit());
+        table.row("divergent when SIGTERM stopped the follower", f.divergentAtStop());
         table.row("plain verify after it all (0: equal)", f.verifyExit());
         return table.render() + "goals: reported within 10 s, repaired within 60 s\n\n";
     }

@@ -33,11 +33,11 @@ final class FollowRun {
      * @param reportedSeconds from the FLUSHALL to the follower's first report of it
      * @param repairedSeconds from the FLUSHALL to the follower's record saying no entry is divergent again
      * @param reported divergences reported after the flush
-     * @param followExit the follower's exit after SIGTERM (0: nothing divergent then)
+     * @param divergentAtStop what the follower's last line said was divergent when SIGTERM stopped it (-1: no such line)
      * @param verifyExit the plain verify's after it all (0: equal)
      */
     record Result(long logRecords, double rate, long falseReports, double reportedSeconds, double repairedSeconds,
-                  long reported, int followExit, int verifyExit) {}
+                  long reported, long divergentAtStop, int verifyExit) {}
 
     private final Map<String, String> environment;
     private final Path workDir;
@@ -93,7 +93,7 @@ final class FollowRun {
                 throw new IllegalStateException("verify after the follow run took over 30 minutes");
             }
             return new Result(logRecords, rate, falseReports, reportedSeconds, repairedSeconds, reported,
-                    follower.exitValue(), verify.exitValue());
+                    divergentAtStop(err), verify.exitValue());
         } finally {
             producing.set(false);
             traffic.join();
@@ -128,6 +128,16 @@ final class FollowRun {
             }
             Thread.sleep(50);
         }
+    }
+
+    private static long divergentAtStop(Path err) throws java.io.IOException {
+        java.util.regex.Matcher last = java.util.regex.Pattern.compile("stopped following: (\\d+) entries divergent")
+                .matcher(Files.readString(err));
+        long divergent = -1;
+        while (last.find()) {
+            divergent = Long.parseLong(last.group(1));
+        }
+        return divergent;
     }
 
     private static boolean contains(Path file, String text) {

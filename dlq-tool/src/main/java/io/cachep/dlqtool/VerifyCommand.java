@@ -21,6 +21,7 @@ import io.cachep.dlqtool.rebuild.RebuildCheckpoint;
 import io.cachep.dlqtool.verify.StateOptions;
 import io.cachep.dlqtool.verify.StreamedRepair;
 import io.cachep.modelstore.DiskEntryStore;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.TopicPartition;
 import io.cachep.text.TextTable;
 import java.io.PrintWriter;
@@ -29,6 +30,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -70,7 +73,7 @@ final class VerifyCommand implements Callable<Integer> {
 
     /** The follower while {@code --follow} runs, for {@link #stopFollowing}. */
     private volatile LogFollower follower;
-    private final java.util.concurrent.CountDownLatch followingEnded = new java.util.concurrent.CountDownLatch(1);
+    private final CountDownLatch followingEnded = new CountDownLatch(1);
 
     VerifyCommand() {
         this(System.getenv());
@@ -149,7 +152,7 @@ final class VerifyCommand implements Callable<Integer> {
         try (LogReader reader = context.openLogReader();
              ModelState model = state.open(builtWith, err);
              RedisTarget redis = context.openRedis();
-             org.apache.kafka.clients.admin.Admin admin = context.openAdmin()) {
+             Admin admin = context.openAdmin()) {
             model.store().clearFlags();
             follower = new LogFollower(engine, redis, reader, admin, config.applicationId(), model, repair && execute,
                     following.sweepRate(), new FollowReport(context.out(), output.json()), err);
@@ -175,7 +178,7 @@ final class VerifyCommand implements Callable<Integer> {
         if (running != null) {
             running.stop();
             try {
-                followingEnded.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                followingEnded.await(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -7,8 +7,8 @@ public final class FollowOptions {
     @Option(names = "--follow",
             description = "Keep running: follow the log, compare each entry it changes once the projector has committed"
                     + " the change, and sweep the other entries in the background; report each divergence once, when"
-                    + " it appears and when it ends (with --repair --execute: repair it). Stops on Ctrl-C or SIGTERM:"
-                    + " exit 0 when nothing is divergent then, 3 otherwise.")
+                    + " it appears and when it ends (with --repair --execute: repair it). Runs until Ctrl-C or SIGTERM;"
+                    + " its last line says how many entries are divergent then.")
     boolean follow;
 
     @Option(names = "--sweep-rate", paramLabel = "N", defaultValue = "1000",

@@ -286,12 +286,13 @@ public final class LogFollower {
     }
 
     /**
-     * Repairs the reported entries no repair was tried on, all in one more read of the log (at most every
-     * {@link #REPAIR_AT_MOST_EVERY}, since each reads the whole log).
+     * Repairs the reported entries no repair was tried on, all in one more read of the log: at most every
+     * {@link #REPAIR_AT_MOST_EVERY}, and not while a full-speed round is finding a mass loss (a repair reads the whole
+     * log, so one after the round, for all of it, is much sooner done than one per slice).
      */
     private void repairWhatWasReported(long now) {
         List<String> unrepaired = watch.unrepaired();
-        if (unrepaired.isEmpty() || now - lastRepair < REPAIR_AT_MOST_EVERY.toMillis()) {
+        if (unrepaired.isEmpty() || fullSpeed || now - lastRepair < REPAIR_AT_MOST_EVERY.toMillis()) {
             return;
         }
         lastRepair = now;
