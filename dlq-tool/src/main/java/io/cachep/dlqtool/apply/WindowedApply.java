@@ -40,8 +40,14 @@ public final class WindowedApply {
     private final List<Pending> batch = new ArrayList<>(BATCH);
     /** True while failures go on: one line says so, not one per event. */
     private boolean failing;
+    /**
+     * When the latest call that succeeded was sent: a call sent before it that failed is a leftover of an outage Redis
+     * has come back from, so it is sent again at once, without a word or a backoff.
+     */
+    private long answeredSentAt = Long.MIN_VALUE;
 
-    private record Pending(EventStamp stamp, List<Mutation> mutations, CompletableFuture<List<ApplyOutcome>> reply) {}
+    private record Pending(EventStamp stamp, List<Mutation> mutations, CompletableFuture<List<ApplyOutcome>> reply,
+                           long sentAt) {}
 
     /** @param outcomes gets each event's outcome ({@link ApplyOutcome#ofEvent}) once it is acknowledged */
     public WindowedApply(RedisApplier applier, Duration retryFor, PrintWriter err, Consumer<ApplyOutcome> outcomes) {
@@ -61,12 +67,12 @@ public final class WindowedApply {
         if (mutations.isEmpty()) {
             outcomes.accept(ApplyOutcome.ofEvent(List.of()));
         } else if (RedisApplier.isBatchable(mutations)) {
-            batch.add(new Pending(stamp, mutations, null));
+            batch.add(new Pending(stamp, mutations, null, 0));
             if (batch.size() >= BATCH) {
                 sendBatch();
             }
         } else {
-            window.add(new Pending(stamp, mutations, applier.apply(stamp, mutations)));
+            window.add(new Pending(stamp, mutations, applier.apply(stamp, mutations), System.nanoTime()));
         }
         if (window.size() + batch.size() >= WINDOW) {
             drain();
@@ -94,20 +100,23 @@ public final class WindowedApply {
             pending.mutations().forEach(m -> writes.add((Mutation.EntryMutation) m));
             events.add(new RedisApplier.Event(pending.stamp(), writes));
         }
+        long sentAt = System.nanoTime();
         List<CompletableFuture<List<ApplyOutcome>>> replies = applier.applyBatch(events);
         for (int i = 0; i < batch.size(); i++) {
-            window.add(new Pending(batch.get(i).stamp(), batch.get(i).mutations(), replies.get(i)));
+            window.add(new Pending(batch.get(i).stamp(), batch.get(i).mutations(), replies.get(i), sentAt));
         }
         batch.clear();
     }
 
     private List<ApplyOutcome> await(Pending pending) {
         CompletableFuture<List<ApplyOutcome>> reply = pending.reply();
+        long sentAt = pending.sentAt();
         long deadline = System.nanoTime() + retryFor.toNanos();
         Duration backoff = FIRST_BACKOFF;
         while (true) {
             try {
                 List<ApplyOutcome> result = reply.join();
+                answeredSentAt = Math.max(answeredSentAt, sentAt);
                 if (failing) {
                     err.println("Redis answers again; the run goes on");
                     err.flush();
@@ -118,14 +127,17 @@ public final class WindowedApply {
                 if (RedisFailure.classify(e) != RedisFailure.TRANSIENT || System.nanoTime() > deadline) {
                     throw e;
                 }
-                if (!failing) {
-                    err.println("Redis failed a write (" + RedisApplier.unwrap(e).getMessage() + "): retrying for up to "
-                            + retryFor.toSeconds() + " s");
-                    err.flush();
-                    failing = true;
+                if (sentAt >= answeredSentAt) { // a failure of its own, not a leftover of one Redis came back from
+                    if (!failing) {
+                        err.println("Redis failed a write (" + RedisApplier.unwrap(e).getMessage()
+                                + "): retrying for up to " + retryFor.toSeconds() + " s");
+                        err.flush();
+                        failing = true;
+                    }
+                    sleep(backoff);
+                    backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
                 }
-                sleep(backoff);
-                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+                sentAt = System.nanoTime();
                 reply = applier.apply(pending.stamp(), pending.mutations());
             }
         }
