@@ -133,24 +133,9 @@ class StreamedProjectionMatchesModelTest {
 
         @Override
         public String forEachAfter(String after, int limit, BiConsumer<String, FencedEntry> action) {
-            Map<String, FencedEntry> decoded = new TreeMap<>();
+            EntryStore decoded = EntryStore.inMemory(); // every entry decoded, sliced as the heap store slices
             forEach(decoded::put);
-            Map<String, FencedEntry> slice = new TreeMap<>();
-            decoded.forEach((key, entry) -> {
-                if (after == null || key.compareTo(after) > 0) {
-                    slice.put(key, entry);
-                }
-            });
-            String last = null;
-            int visited = 0;
-            for (Map.Entry<String, FencedEntry> entry : slice.entrySet()) {
-                if (visited++ == limit) {
-                    return last;
-                }
-                action.accept(entry.getKey(), entry.getValue());
-                last = entry.getKey();
-            }
-            return null;
+            return decoded.forEachAfter(after, limit, action);
         }
 
         @Override
