@@ -8,6 +8,7 @@ import io.cachep.apply.RedisSnapshots;
 import io.cachep.apply.RedisTarget;
 import io.cachep.apply.VerificationRecord;
 import io.cachep.devstack.DevStack;
+import io.cachep.devstack.RedisServer;
 import io.cachep.devstack.junit.DevStackExtension;
 import io.cachep.devstack.junit.TestIsolation;
 import io.cachep.log.LogReader;
@@ -44,7 +45,8 @@ import picocli.CommandLine;
 /**
  * {@code verify --follow --repair --execute} beside a live projector and a steady stream of events, on a real broker
  * and redis-server: in-flight writes are never reported; a tampered value is reported and repaired; a FLUSHALL is
- * reported within 10 s and repaired within 60 s, after which Redis equals the reference projection of the whole log.
+ * reported within 10 s and repaired within 60 s, after which Redis equals the reference projection of the whole log;
+ * a Redis that stops answering for a while is waited out.
  */
 @ExtendWith(DevStackExtension.class)
 class FollowingVerifyIT {
@@ -57,7 +59,13 @@ class FollowingVerifyIT {
     @Test
     void shouldReportAndRepairATamperedValueAndAFlushedRedisWhileTheProjectorRuns(DevStack stack, TestIsolation isolation,
                                                                                   @TempDir Path dir) throws Exception {
-        TestDeployment deployment = TestDeployment.create(stack, isolation, dir, RebuildBesideProjectorIT.FIXED_RULES, 3, 1);
+        try (RedisServer ownRedis = RedisServer.start(RedisServer.Options.defaults())) { // this test pauses it
+            run(TestDeployment.create(stack, isolation, dir, RebuildBesideProjectorIT.FIXED_RULES, 3, 1)
+                    .onRedis(ownRedis.uri()), ownRedis, stack);
+        }
+    }
+
+    private void run(TestDeployment deployment, RedisServer ownRedis, DevStack stack) throws Exception {
         ItemEvents events = new ItemEvents(deployment.topic(), new Random(11), ITEMS);
         KeyLayout layout = new KeyLayout(deployment.namespace());
         try (ProjectorApp projector = deployment.projector();
@@ -119,6 +127,13 @@ class FollowingVerifyIT {
                 Awaitility.await().atMost(REPORTED_WITHIN).until(() -> reported(out, tampered));
                 Awaitility.await().atMost(REPAIRED_WITHIN).until(() -> lines(out, "equal").stream()
                         .anyMatch(line -> line.get("key").asText().equals(tampered) && line.get("repaired").asBoolean()));
+
+                // Redis stops answering for a while: the follower waits it out, saying so once, and goes on.
+                ownRedis.pause();
+                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> err.toString().contains("a pass failed"));
+                ownRedis.resume();
+                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> err.toString().contains("answer again"));
+                assertThat(following.isAlive()).as(err.toString()).isTrue();
 
                 paused.set(false);
                 redis.sync().flushall();

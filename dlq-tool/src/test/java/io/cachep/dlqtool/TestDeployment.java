@@ -86,6 +86,13 @@ public final class TestDeployment {
         return new TestDeployment(stack, topic, dlq, namespace, rules, Map.copyOf(changed));
     }
 
+    /** The same deployment on a Redis of the test's own (one it may pause, stop or restart). */
+    public TestDeployment onRedis(String redisUri) {
+        Map<String, String> changed = new HashMap<>(env);
+        changed.put("PROJECTOR_REDIS_URI", redisUri);
+        return new TestDeployment(stack, topic, dlq, namespace, rules, Map.copyOf(changed));
+    }
+
     /** A connection to this deployment's Redis as configured (a single server or a cluster); the caller closes it. */
     public RedisTarget redis() throws Exception {
         return RedisTarget.connect(new ConfigLoader(env).load(Optional.empty(), Map.of()).redis(), null);

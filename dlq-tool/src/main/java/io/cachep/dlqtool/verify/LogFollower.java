@@ -1,5 +1,6 @@
 package io.cachep.dlqtool.verify;
 
+import io.cachep.apply.RedisFailure;
 import io.cachep.apply.RedisSnapshots;
 import io.cachep.apply.RedisTarget;
 import io.cachep.apply.VerificationRecord;
@@ -15,6 +16,7 @@ import io.cachep.rules.reference.EntrySnapshot;
 import io.cachep.rules.reference.StreamedProjection;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -89,6 +91,8 @@ public final class LogFollower {
     private long lastCheckpoint = System.currentTimeMillis();
     private long recordsSinceStatus;
     private long inconclusivePasses;
+    /** Since when passes fail for a passing reason (null: they do not). */
+    private Instant failingSince;
 
     /** Entries read from Redis in one pipelined batch, and when. */
     private record ReadBatch(List<String> keys, Map<String, EntrySnapshot> actual, long readAt) {}
@@ -131,13 +135,39 @@ public final class LogFollower {
         err.flush();
         while (!stopRequested.await(0, TimeUnit.MILLISECONDS)) {
             long started = System.currentTimeMillis();
-            pass(started);
+            try {
+                pass(started);
+                if (failingSince != null) {
+                    err.println("Redis and Kafka answer again after " + Duration.between(failingSince, Instant.now())
+                            + "; following on");
+                    failingSince = null;
+                }
+            } catch (Exception e) {
+                if (!passing(e)) {
+                    throw e;
+                }
+                if (failingSince == null) {
+                    failingSince = Instant.now();
+                    err.println("a pass failed (" + e + "); trying again every second, nothing is reported meanwhile");
+                }
+            }
+            err.flush();
             stopRequested.await(Math.max(0, TICK.toMillis() - (System.currentTimeMillis() - started)), TimeUnit.MILLISECONDS);
         }
         if (state.persistent()) {
             state.checkpoint(positions);
         }
         return watch.divergent();
+    }
+
+    /**
+     * A failure the next pass may not meet: Redis or Kafka away for a while (a restart, a failover, a timeout). A pass
+     * that fails compares nothing it could misjudge: what it read is dropped, and the next pass starts afresh.
+     */
+    private static boolean passing(Exception e) {
+        Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+        return cause instanceof org.apache.kafka.common.errors.RetriableException
+                || cause instanceof io.lettuce.core.RedisException && RedisFailure.classify(cause) == RedisFailure.TRANSIENT;
     }
 
     /** Ends {@link #run} after the pass under way. */
