@@ -38,17 +38,26 @@ public final class StreamedProjection {
         long version = event.entityVersion();
         long time = event.time().toEpochMilli();
         for (Mutation mutation : mutations) {
-            if (mutation instanceof Mutation.EntryMutation write) {
-                String key = write.key().data();
-                FencedEntry entry = store.get(key);
-                if (entry == null) {
-                    entry = new FencedEntry();
-                }
-                entry.apply(write, version, time);
-                store.put(key, entry);
-            } else {
-                store.invalidate(((Mutation.InvalidateTag) mutation).tag().name(), time);
+            fold(mutation, version, time);
+        }
+    }
+
+    /**
+     * Folds in one of an event's mutations, with the event's version and time: the one place the model's state
+     * changes. {@link #add} folds every mutation of an event; a caller that splits an event's mutations among several
+     * stores (the shares of {@code verify --run}) folds each where it belongs.
+     */
+    public void fold(Mutation mutation, long version, long eventTimeMillis) {
+        if (mutation instanceof Mutation.EntryMutation write) {
+            String key = write.key().data();
+            FencedEntry entry = store.get(key);
+            if (entry == null) {
+                entry = new FencedEntry();
             }
+            entry.apply(write, version, eventTimeMillis);
+            store.put(key, entry);
+        } else {
+            store.invalidate(((Mutation.InvalidateTag) mutation).tag().name(), eventTimeMillis);
         }
     }
 
