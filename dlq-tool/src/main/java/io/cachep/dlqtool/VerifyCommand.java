@@ -16,7 +16,9 @@ import io.cachep.dlqtool.verify.EntryComparison;
 import io.cachep.dlqtool.verify.LogProjection;
 import io.cachep.dlqtool.verify.ModelState;
 import io.cachep.dlqtool.rebuild.RebuildCheckpoint;
+import io.cachep.dlqtool.verify.ShareOptions;
 import io.cachep.dlqtool.verify.StateOptions;
+import io.cachep.dlqtool.verify.share.SharedVerify;
 import io.cachep.dlqtool.verify.StreamedRepair;
 import io.cachep.modelstore.DiskEntryStore;
 import org.apache.kafka.common.TopicPartition;
@@ -63,6 +65,9 @@ final class VerifyCommand implements Callable<Integer> {
     @Mixin
     StateOptions state;
 
+    @Mixin
+    ShareOptions share;
+
     VerifyCommand() {
         this(System.getenv());
     }
@@ -84,6 +89,24 @@ final class VerifyCommand implements Callable<Integer> {
         RuleEngine engine = new RuleEngine(rules);
         ObjectMapper json = new ObjectMapper();
         String builtWith = rules.namespace() + " " + RebuildCheckpoint.digest(config.rulesFile());
+        if (share.problem(state) != null || (share.run() != null && repair)) {
+            throw context.usageError(share.run() != null && repair
+                    ? "--run with --repair is not supported yet: verify --run, then verify --repair in one process"
+                    : share.problem(state));
+        }
+        if (share.run() != null) {
+            try (RedisTarget redis = context.openRedis()) {
+                return new SharedVerify(share, engine, RebuildCheckpoint.digest(config.rulesFile()),
+                        config.kafkaClientProperties(), redis, err, context::usageError)
+                        .run((records, entries, tally) -> {
+                            if (output.json()) {
+                                tally.sample().forEach(divergence -> printJson(out, json, divergence));
+                            } else {
+                                print(out, records, entries, tally);
+                            }
+                        });
+            }
+        }
         try (LogReader reader = context.openLogReader();
              ModelState model = state.open(builtWith, err);
              RedisTarget redis = context.openRedis()) {
