@@ -1,5 +1,6 @@
 package io.cachep.dlqtool.verify.share;
 
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicLong;
@@ -51,8 +52,8 @@ final class ShareStats {
         return folded.get();
     }
 
-    /** The shares this process compared with Redis. */
-    Set<Integer> comparedShares() {
-        return Set.copyOf(compared);
+    /** The shares this process compared with Redis, in order. */
+    List<Integer> comparedShares() {
+        return List.copyOf(compared);
     }
 }

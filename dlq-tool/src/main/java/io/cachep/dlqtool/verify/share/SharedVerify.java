@@ -2,7 +2,6 @@ package io.cachep.dlqtool.verify.share;
 
 import io.cachep.apply.RedisTarget;
 import io.cachep.apply.VerificationRecord;
-import io.cachep.dlqtool.Progress;
 import io.cachep.dlqtool.verify.DivergenceTally;
 import io.cachep.dlqtool.verify.ShareOptions;
 import io.cachep.rules.RuleEngine;
@@ -25,6 +24,7 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -43,6 +43,7 @@ public final class SharedVerify {
     }
 
     private static final Duration WAIT_STEP = Duration.ofMillis(250);
+    private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
     /** A share holds the stream thread while it compares; the group waits that long before it gives the share away. */
     private static final int MAX_POLL_INTERVAL_MS = 30 * 60 * 1000;
@@ -115,9 +116,11 @@ public final class SharedVerify {
         RunDescriptor run = records.stored().orElse(null);
         if (run == null) {
             int shares = options.shares() == null ? ShareOptions.DEFAULT_SHARES : options.shares();
-            err.println("run " + options.run() + " is new: fixing its range of the log");
-            run = records.fix(new RunDescriptor(options.run(), namespace, rulesDigest, shares, Instant.now().toString(),
-                    RunBounds.of(kafka, engine.rules().topics())));
+            RunDescriptor proposed = new RunDescriptor(options.run(), namespace, rulesDigest, shares,
+                    Instant.now().toString(), RunBounds.of(kafka, engine.rules().topics()));
+            run = records.fix(proposed);
+            err.println(run == proposed ? "run " + options.run() + " is new: this process fixed its range of the log"
+                    : "run " + options.run() + " was fixed by another process a moment ago");
         }
         if (!run.rulesDigest().equals(rulesDigest)) {
             throw usageError.apply("run " + options.run() + " was started with another rules file (digest "
@@ -144,12 +147,20 @@ public final class SharedVerify {
         });
         try {
             streams.start();
-            Progress progress = new Progress(err, "shares compared", run.shares());
+            long started = System.nanoTime();
+            long printed = started;
             while (true) {
                 Map<String, String> done = records.results();
-                progress.update(done.size());
+                long now = System.nanoTime();
+                if (done.size() >= run.shares() || now - printed >= PROGRESS_EVERY.toNanos()) {
+                    printed = now;
+                    double seconds = Math.max((now - started) / 1e9, 0.001);
+                    err.printf("run %s: %d/%d shares compared; this process split %,d records (%,.0f/s) and folded %,d"
+                                    + " (%,.0f/s) in %.1fs%n", run.run(), done.size(), run.shares(), stats.readCount(),
+                            stats.readCount() / seconds, stats.foldedCount(), stats.foldedCount() / seconds, seconds);
+                    err.flush();
+                }
                 if (done.size() >= run.shares()) {
-                    progress.finish(done.size());
                     return done;
                 }
                 KafkaStreams.State state = streams.state();
@@ -162,7 +173,10 @@ public final class SharedVerify {
                 Thread.sleep(WAIT_STEP.toMillis()); // polls Redis for the shares' results; not a wait for a condition to hold by chance
             }
         } finally {
-            streams.close(CLOSE_TIMEOUT);
+            // Leave the group now (Kafka Streams stays in it by default, waiting for a restart): the others rebalance
+            // at once, and the last process can remove the group.
+            streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                    .withTimeout(CLOSE_TIMEOUT));
             streams.cleanUp();
             deleteRecursively(stateDir);
         }
