@@ -16,7 +16,8 @@ public final class ShareOptions {
     @Option(names = "--run", paramLabel = "ID",
             description = "Share this verify with every process started with the same ID (on any machine): each owns a"
                     + " share of the entries and all print the one combined result. The first process fixes the run's"
-                    + " log range and number of shares. Letters, digits, '.', '_' and '-'.")
+                    + " log range and number of shares; with -o json each share's first 20 divergences are listed."
+                    + " Letters, digits, '.', '_' and '-'.")
     String run;
 
     @Option(names = "--shares", paramLabel = "N",
