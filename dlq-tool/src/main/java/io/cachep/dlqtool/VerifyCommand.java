@@ -89,10 +89,9 @@ final class VerifyCommand implements Callable<Integer> {
         RuleEngine engine = new RuleEngine(rules);
         ObjectMapper json = new ObjectMapper();
         String builtWith = rules.namespace() + " " + RebuildCheckpoint.digest(config.rulesFile());
-        if (share.problem(state) != null || (share.run() != null && repair)) {
-            throw context.usageError(share.run() != null && repair
-                    ? "--run with --repair is not supported yet: verify --run, then verify --repair in one process"
-                    : share.problem(state));
+        String shareProblem = share.problem(state, repair);
+        if (shareProblem != null) {
+            throw context.usageError(shareProblem);
         }
         if (share.run() != null) {
             try (RedisTarget redis = context.openRedis()) {

@@ -35,8 +35,8 @@ public final class ShareOptions {
         return shares;
     }
 
-    /** A usage problem with these options (alone or with a kept state), or null when there is none. */
-    public String problem(StateOptions state) {
+    /** A usage problem with these options (alone, with a kept state or a repair), or null when there is none. */
+    public String problem(StateOptions state, boolean repair) {
         if (run == null) {
             return shares == null ? null : "--shares needs --run";
         }
@@ -45,6 +45,9 @@ public final class ShareOptions {
         }
         if (shares != null && (shares < 1 || shares > MAX_SHARES)) {
             return "--shares must be between 1 and " + MAX_SHARES + ", was " + shares;
+        }
+        if (repair) {
+            return "--run with --repair is not supported yet: verify --run, then verify --repair in one process";
         }
         if (state.directory != null) {
             return "--run with --state-dir is not supported yet: a shared run keeps its state in Kafka Streams stores";
