@@ -18,7 +18,9 @@ import io.cachep.dlqtool.verify.LogFollower;
 import io.cachep.dlqtool.verify.LogProjection;
 import io.cachep.dlqtool.verify.ModelState;
 import io.cachep.dlqtool.rebuild.RebuildCheckpoint;
+import io.cachep.dlqtool.verify.ShareOptions;
 import io.cachep.dlqtool.verify.StateOptions;
+import io.cachep.dlqtool.verify.share.SharedVerify;
 import io.cachep.dlqtool.verify.StreamedRepair;
 import io.cachep.modelstore.DiskEntryStore;
 import org.apache.kafka.clients.admin.Admin;
@@ -71,6 +73,9 @@ final class VerifyCommand implements Callable<Integer> {
     @Mixin
     FollowOptions following;
 
+    @Mixin
+    ShareOptions share;
+
     /** The follower while {@code --follow} runs, for {@link #stopFollowing}. */
     private volatile LogFollower follower;
     private final CountDownLatch followingEnded = new CountDownLatch(1);
@@ -96,8 +101,28 @@ final class VerifyCommand implements Callable<Integer> {
         RuleEngine engine = new RuleEngine(rules);
         ObjectMapper json = new ObjectMapper();
         String builtWith = rules.namespace() + " " + RebuildCheckpoint.digest(config.rulesFile());
+        String shareProblem = share.problem(state, repair);
+        if (shareProblem != null) {
+            throw context.usageError(shareProblem);
+        }
+        if (share.run() != null && following.follow()) {
+            throw context.usageError("--run and --follow do not go together: a shared verify is one pass over the log");
+        }
         if (following.follow()) {
             return follow(config, engine, builtWith);
+        }
+        if (share.run() != null) {
+            try (RedisTarget redis = context.openRedis()) {
+                return new SharedVerify(share, engine, RebuildCheckpoint.digest(config.rulesFile()),
+                        config.kafkaClientProperties(), redis, err, context::usageError)
+                        .run((records, entries, tally) -> {
+                            if (output.json()) {
+                                tally.sample().forEach(divergence -> printJson(out, json, divergence));
+                            } else {
+                                print(out, records, entries, tally);
+                            }
+                        });
+            }
         }
         try (LogReader reader = context.openLogReader();
              ModelState model = state.open(builtWith, err);

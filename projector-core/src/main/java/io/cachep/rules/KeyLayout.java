@@ -21,6 +21,7 @@ public final class KeyLayout {
     static final String TAG_SHARD_FLUSH_SEGMENT = "~tagshardflush:";
     static final String TAG_SLOTS_SEGMENT = "~tagslots:";
     static final String SHADOW_SEGMENT = "~rebuild";
+    static final String VERIFY_RUN_SEGMENT = "~verify-run:";
     /** Keys of rules may not start with this: it marks cachep's own metadata. */
     public static final char RESERVED_PREFIX = '~';
 
@@ -96,6 +97,14 @@ public final class KeyLayout {
     /** On a Redis Cluster, the set of slots that have an index shard of {@code tag}; on the tag's own slot. */
     public String tagSlots(TagKey tag) {
         return namespace + ':' + TAG_SLOTS_SEGMENT + tag.name();
+    }
+
+    /**
+     * The descriptor of a shared verify run ({@code dlq-tool verify --run}): {@code <namespace>:~verify-run:<run>};
+     * the run's other keys add a suffix ({@code :shares}, {@code :members}).
+     */
+    public String verifyRun(String run) {
+        return namespace + ':' + VERIFY_RUN_SEGMENT + run;
     }
 
     /** The pattern that matches every key of the namespace, data and metadata alike. */

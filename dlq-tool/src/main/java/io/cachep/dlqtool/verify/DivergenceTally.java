@@ -28,6 +28,19 @@ public final class DivergenceTally implements Consumer<Divergence> {
         total++;
     }
 
+    /** Adds what another tally found (one share's, for a combined result): its counts, and its sample while room is left. */
+    public void addAll(Map<Divergence.Kind, Long> counts, List<Divergence> found) {
+        counts.forEach((kind, n) -> {
+            byKind.merge(kind, n, Long::sum);
+            total += n;
+        });
+        for (Divergence divergence : found) {
+            if (sample.size() < sampleSize) {
+                sample.add(divergence);
+            }
+        }
+    }
+
     public long total() {
         return total;
     }

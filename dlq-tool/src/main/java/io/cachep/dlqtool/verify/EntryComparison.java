@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Compares a namespace in Redis with a {@link StreamedProjection} of the log, in bounded memory: first every entry the
@@ -27,12 +28,23 @@ public final class EntryComparison {
     private final KeyLayout layout;
     private final StreamedProjection projection;
     private final PrintWriter err;
+    private final Predicate<String> owns;
 
     public EntryComparison(RedisTarget redis, KeyLayout layout, StreamedProjection projection, PrintWriter err) {
+        this(redis, layout, projection, err, key -> true);
+    }
+
+    /**
+     * @param owns which data keys this comparison answers for when it looks for extra keys: all of them, or (for one
+     *             share of {@code verify --run}) those of its share, so that each extra key is reported once
+     */
+    public EntryComparison(RedisTarget redis, KeyLayout layout, StreamedProjection projection, PrintWriter err,
+                           Predicate<String> owns) {
         this.redis = redis;
         this.layout = layout;
         this.projection = projection;
         this.err = err;
+        this.owns = owns;
     }
 
     /**
@@ -60,7 +72,7 @@ public final class EntryComparison {
         KeyScan.batches(redis, layout.scanPattern(), "0", BATCH, (found, next) -> {
             List<String> unexpected = new ArrayList<>();
             for (String key : found) {
-                if (!layout.isMetadata(key) && projection.expected(key, nowMillis) == null) {
+                if (!layout.isMetadata(key) && owns.test(key) && projection.expected(key, nowMillis) == null) {
                     unexpected.add(key);
                 }
             }

@@ -51,20 +51,32 @@ public final class StreamedProjection {
         long time = event.time().toEpochMilli();
         for (Mutation mutation : mutations) {
             if (mutation instanceof Mutation.EntryMutation write) {
-                String key = write.key().data();
-                FencedEntry entry = store.get(key);
-                if (entry == null) {
-                    entry = new FencedEntry();
-                }
-                entry.apply(write, version, time);
-                store.put(key, entry);
-                written.accept(key);
+                written.accept(write.key().data());
             } else {
-                store.invalidate(((Mutation.InvalidateTag) mutation).tag().name(), time);
                 invalidated = true;
             }
+            fold(mutation, version, time);
         }
         return invalidated;
+    }
+
+    /**
+     * Folds in one of an event's mutations, with the event's version and time: the one place the model's state
+     * changes. {@link #add} folds every mutation of an event; a caller that splits an event's mutations among several
+     * stores (the shares of {@code verify --run}) folds each where it belongs.
+     */
+    public void fold(Mutation mutation, long version, long eventTimeMillis) {
+        if (mutation instanceof Mutation.EntryMutation write) {
+            String key = write.key().data();
+            FencedEntry entry = store.get(key);
+            if (entry == null) {
+                entry = new FencedEntry();
+            }
+            entry.apply(write, version, eventTimeMillis);
+            store.put(key, entry);
+        } else {
+            store.invalidate(((Mutation.InvalidateTag) mutation).tag().name(), eventTimeMillis);
+        }
     }
 
     /** What the entry should hold at {@code nowMillis}, or null when Redis should hold nothing under the key. */
