@@ -118,6 +118,7 @@ final class VerifyCommand implements Callable<Integer> {
                         .run((records, entries, tally) -> {
                             if (output.json()) {
                                 tally.sample().forEach(divergence -> printJson(out, json, divergence));
+                                printJsonSummary(out, json, records, entries, tally);
                             } else {
                                 print(out, records, entries, tally);
                             }
@@ -159,7 +160,9 @@ final class VerifyCommand implements Callable<Integer> {
                 err.println("dry run: " + found.total() + " entries would be repaired; add --execute");
             }
             VerificationRecord.write(redis.sync(), engine.layout(), entries, tally.byKind());
-            if (!output.json()) {
+            if (output.json()) {
+                printJsonSummary(out, json, records, entries, tally);
+            } else {
                 print(out, records, entries, tally);
             }
             return tally.total() == 0 ? ExitCodes.OK : ExitCodes.PARTIAL;
@@ -207,6 +210,27 @@ final class VerifyCommand implements Callable<Integer> {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /**
+     * {@code -o json}'s last line, after one line per divergence: the table's summary for scripts, told apart from a
+     * divergence by its one field, {@code summary}.
+     */
+    private static void printJsonSummary(PrintWriter out, ObjectMapper json, long records, long entries,
+                                         DivergenceTally tally) {
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("result", tally.total() == 0 ? "EQUAL" : "DIVERGENT");
+        summary.put("records", records);
+        summary.put("entries", entries);
+        summary.put("divergent", tally.total());
+        for (Divergence.Kind kind : Divergence.Kind.values()) {
+            summary.put(kind.name().toLowerCase(), tally.count(kind));
+        }
+        try {
+            out.println(json.writeValueAsString(Map.of("summary", summary)));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -109,7 +109,13 @@ class VerifyCommandIT {
             assertThat(VerificationRecord.divergent(redis, engine.layout())).hasValue(6);
 
             Result json = verify(env, "-o", "json");
-            assertThat(json.out().lines()).hasSize(6).allSatisfy(line -> assertThat(line).startsWith("{\"kind\":"));
+            List<String> lines = json.out().lines().toList();
+            assertThat(lines).hasSize(7);
+            assertThat(lines.subList(0, 6)).allSatisfy(line -> assertThat(line).startsWith("{\"kind\":"));
+            assertThat(lines.get(6)).startsWith("{\"summary\":{\"result\":\"DIVERGENT\"")
+                    .contains("\"entries\":10").contains("\"divergent\":6")
+                    .contains("\"missing\":2") // session s-1, and room r-0 (its only member removed: Redis drops the set)
+                    .contains("\"extra\":1");
 
             Result dryRepair = verify(env, "--repair");
             assertThat(dryRepair.exit()).isEqualTo(3);
