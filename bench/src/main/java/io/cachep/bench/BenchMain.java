@@ -62,13 +62,13 @@ import picocli.CommandLine.Spec;
 public final class BenchMain implements Callable<Integer> {
     /** The parts of the bench, in the order they run (run 4b after 5 and 6). */
     enum Run { kafka, redis, floor, naive_sync, naive_batched, projector, cluster, before, latency, pause, scaling, client,
-        recovery, follow }
+        recovery, follow, share }
 
     /**
      * What {@code bin/bench} runs unless told: everything but the Redis Cluster run, which {@code --redis-cluster} adds.
      * The client run adds about 20 s to the default run's 20 minutes.
      */
-    static final Set<Run> DEFAULT_RUNS = Set.copyOf(EnumSet.complementOf(EnumSet.of(Run.cluster, Run.recovery, Run.follow)));
+    static final Set<Run> DEFAULT_RUNS = Set.copyOf(EnumSet.complementOf(EnumSet.of(Run.cluster, Run.recovery, Run.follow, Run.share)));
 
     private static final String DLQ_TOPIC = "cachep-dlq";
 
@@ -183,6 +183,10 @@ public final class BenchMain implements Callable<Integer> {
             description = "Run 10 ('follow', run alone): records in the log before the follower starts (default: ${DEFAULT-VALUE}).")
     long followLog;
 
+    @Option(names = "--share-log", paramLabel = "N", defaultValue = "1000000",
+            description = "Run 11 ('share', run alone): records in the log a shared verify reads (default: ${DEFAULT-VALUE}).")
+    long shareLog;
+
     @Option(names = "--follow-rate", paramLabel = "N", defaultValue = "200",
             description = "Run 10: events a second while it follows (default: ${DEFAULT-VALUE}, bin/producer-demo's rate).")
     double followRate;
@@ -221,6 +225,12 @@ public final class BenchMain implements Callable<Integer> {
                         + " log to each of --recovery-sizes); run the others in another bench run");
             }
             measureRecoveryAlone(results);
+        } else if (runs.contains(Run.share)) {
+            if (runs.size() > 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--runs share runs alone (its own log);"
+                        + " run the others in another bench run");
+            }
+            measureShareAlone(results);
         } else if (runs.contains(Run.follow)) {
             if (runs.size() > 1) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--runs follow runs alone (it flushes Redis);"
@@ -360,6 +370,38 @@ public final class BenchMain implements Callable<Integer> {
                 step("verify, rebuild --execute, verify at " + size + " records (" + RecoveryRun.HEAP + " each)");
                 results.recovery.add(run.measure(size, rules.namespace()));
             }
+            try (RedisClient client = RedisClient.create(stack.redisUri());
+                 StatefulRedisConnection<String, String> redis = client.connect()) {
+                results.environment = environment(redis, true);
+            }
+        }
+    }
+
+    /** Run 11 alone: a devstack, the log pre-loaded, Redis rebuilt from it, then plain and shared verifies. */
+    private void measureShareAlone(BenchResults results) throws Exception {
+        if (shareLog < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--share-log must be positive");
+        }
+        ProjectionRules rules = RulesFileLoader.load(rulesFile);
+        Path workDir = Files.createTempDirectory("cachep-bench-share-");
+        step("starting devstack");
+        try (DevStack stack = DevStack.start(KafkaBroker.Options.defaults().withJvmArgs(
+                List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20")), RedisServer.Options.defaults())) {
+            createTopics(Map.of("bootstrap.servers", stack.bootstrapServers()), rules);
+            step("pre-loading " + shareLog + " records");
+            Workload workload = new Workload(shareLog, users, sessions, duplicates, reorder, seed);
+            Preloader.load(stack.bootstrapServers(), workload, workload.stream());
+            RecoveryRun commands = new RecoveryRun(Map.of("PROJECTOR_KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers(),
+                    "PROJECTOR_REDIS_URI", stack.redisUri(), "PROJECTOR_RULES_FILE", rulesFile.toAbsolutePath().toString(),
+                    "PROJECTOR_APPLICATION_ID", "cachep-bench-share", "PROJECTOR_DLQ_TOPIC", DLQ_TOPIC), workDir);
+            step("run 11: rebuild --execute (Redis then equals the log)");
+            RecoveryRun.Command rebuilt = commands.await(commands.start("rebuild", "rebuild", "--namespace",
+                    rules.namespace(), "--execute"));
+            if (rebuilt.exit() != 0) {
+                throw new IllegalStateException("run 11: rebuild --execute failed (exit " + rebuilt.exit() + ")");
+            }
+            step("run 11: verify, verify --run in one process, verify --run in two");
+            results.share = ShareRun.measure(commands, shareLog);
             try (RedisClient client = RedisClient.create(stack.redisUri());
                  StatefulRedisConnection<String, String> redis = client.connect()) {
                 results.environment = environment(redis, true);

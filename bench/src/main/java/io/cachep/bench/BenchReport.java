@@ -1,6 +1,7 @@
 package io.cachep.bench;
 
 import io.cachep.text.TextTable;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,8 +17,8 @@ final class BenchReport {
 
     String render() {
         StringBuilder out = new StringBuilder();
-        if (r.follow != null || r.recovery != null) { // a run alone: its own log
-            out.append(r.follow != null ? follow() : recovery());
+        if (r.follow != null || r.recovery != null || r.share != null) { // a run alone: its own log
+            out.append(r.follow != null ? follow() : r.share != null ? share() : recovery());
             r.environment.forEach((k, v) -> out.append(k).append(": ").append(v).append('\n'));
             return out.toString();
         }
@@ -153,6 +154,9 @@ final class BenchReport {
         if (r.follow != null) {
             json.put("follow", r.follow);
         }
+        if (r.share != null) {
+            json.put("share", r.share);
+        }
         if (r.recovery != null) {
             json.put("recovery", r.recovery);
         }
@@ -266,6 +270,27 @@ final class BenchReport {
     }
 
     /** Run 8: the read side, each figure with what it is. */
+    /** Run 11: plain verify against verify --run in one process and in two. */
+    private String share() {
+        ShareRun.Result s = r.share;
+        TextTable table = new TextTable(String.format(Locale.ROOT, "11. share: %,d records, command (%s each)",
+                s.records(), RecoveryRun.HEAP), "exit", "wall s", "shares compared", "records split",
+                "mutations folded", "peak live heap, MiB");
+        List<ShareRun.Process> all = new ArrayList<>(List.of(s.plain(), s.alone()));
+        all.addAll(s.pair());
+        for (ShareRun.Process p : all) {
+            ShareRun.Part part = p.part();
+            table.row(p.command().name(), p.command().exit(), String.format(Locale.ROOT, "%.1f", p.command().seconds()),
+                    part == null ? "-" : part.shares(),
+                    part == null ? "-" : String.format(Locale.ROOT, "%,d", part.recordsSplit()),
+                    part == null ? "-" : String.format(Locale.ROOT, "%,d", part.mutationsFolded()),
+                    p.command().peakLiveMegabytes());
+        }
+        return table.render() + String.format(Locale.ROOT, "two processes together: %.1f s wall; Redis was rebuilt from"
+                + " the log first, so every exit must be 0. Every process shares this machine's cores%n%n",
+                s.pairWallSeconds());
+    }
+
     /** Run 10: verify --follow beside the projector, a FLUSHALL, the report and the repair. */
     private String follow() {
         FollowRun.Result f = r.follow;

@@ -39,6 +39,7 @@ final class BenchResults {
     /** Run 9 (alone): dlq-tool's verify and rebuild at each size of the log. */
     List<RecoveryRun.Step> recovery;
     FollowRun.Result follow;
+    ShareRun.Result share;
     Map<String, String> environment;
 
     /** min(Redis limit, Kafka limit): the most any projector could do here. */
@@ -100,7 +101,8 @@ final class BenchResults {
                 && (clusterModelDivergences == null || clusterModelDivergences.isEmpty())
                 && (recovery == null || recovery.stream().allMatch(step -> step.commands().stream().allMatch(c ->
                         c.exit() == 0 || c.exit() == 3 && !c.name().equals("verify after rebuild"))))
-                && (follow == null || follow.verifyExit() == 0 && follow.falseReports() == 0);
+                && (follow == null || follow.verifyExit() == 0 && follow.falseReports() == 0)
+                && (share == null || share.allEqual());
     }
 
     /** Whether the client run, if it ran, saw every write's invalidation and never an older version after one. */

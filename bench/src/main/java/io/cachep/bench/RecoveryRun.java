@@ -26,7 +26,7 @@ final class RecoveryRun {
 
     /** One command on one size of log: how it ended, how long, its phases' rates, its peak heap after a collection. */
     record Command(String name, int exit, double seconds, List<Phase> phases, long peakHeapAfterGcMegabytes,
-                   long peakLiveMegabytes) {
+                   long peakLiveMegabytes, @com.fasterxml.jackson.annotation.JsonIgnore List<String> output) {
         /** The phase whose name starts so, or null. */
         Phase phase(String prefix) {
             return phases.stream().filter(p -> p.name().startsWith(prefix)).findFirst().orElse(null);
@@ -58,6 +58,15 @@ final class RecoveryRun {
     }
 
     private Command run(String name, String... args) throws Exception {
+        return await(start(name, args));
+    }
+
+    /** A command started, not yet ended: its process, output, GC log and live-heap sampler. */
+    record Started(String name, String[] args, Process process, Path output, Path gcLog, LiveHeapSampler live,
+                   long startedNanos) {}
+
+    /** Starts {@code dlq-tool ARGS} in a JVM of its own ({@link #HEAP}), its output and GC log in the work directory. */
+    Started start(String name, String... args) throws Exception {
         String java = ProcessHandle.current().info().command().orElseThrow();
         Path gcLog = workDir.resolve("gc-" + System.nanoTime() + ".log");
         Path output = workDir.resolve("dlq-tool-" + System.nanoTime() + ".log");
@@ -69,22 +78,30 @@ final class RecoveryRun {
         builder.environment().putAll(environment);
         long started = System.nanoTime();
         Process process = builder.start();
-        LiveHeapSampler live = LiveHeapSampler.start(process.pid(), SAMPLE_LIVE_EVERY);
+        return new Started(name, args, process, output, gcLog, LiveHeapSampler.start(process.pid(), SAMPLE_LIVE_EVERY),
+                started);
+    }
+
+    /** Waits for a started command (2 hours at most) and reads what it printed. */
+    Command await(Started started) throws Exception {
+        Process process = started.process();
         boolean ended = process.waitFor(2, TimeUnit.HOURS);
-        live.stop();
+        started.live().stop();
+        String[] args = started.args();
         if (!ended) {
             process.destroyForcibly();
-            throw new IllegalStateException("dlq-tool " + String.join(" ", args) + " ran over 2 hours; its output: " + output);
+            throw new IllegalStateException("dlq-tool " + String.join(" ", args) + " ran over 2 hours; its output: "
+                    + started.output());
         }
-        double seconds = (System.nanoTime() - started) / 1e9;
-        List<String> lines = Files.readAllLines(output);
+        double seconds = (System.nanoTime() - started.startedNanos()) / 1e9;
+        List<String> lines = Files.readAllLines(started.output());
         if (process.exitValue() != 0 && process.exitValue() != 3) {
             // A failed command is a figure too (the report shows its exit): the runs at other sizes still count.
             System.err.println("dlq-tool " + String.join(" ", args) + " failed (exit " + process.exitValue() + "):\n"
                     + String.join("\n", lines.subList(Math.max(0, lines.size() - 10), lines.size())));
         }
-        return new Command(name, process.exitValue(), seconds, phases(lines), peakAfterGc(gcLog),
-                live.peakMegabytes());
+        return new Command(started.name(), process.exitValue(), seconds, phases(lines), peakAfterGc(started.gcLog()),
+                started.live().peakMegabytes(), lines);
     }
 
     /** The last line each progress bar printed (its total, rate and time). */

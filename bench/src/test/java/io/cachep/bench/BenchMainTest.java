@@ -22,7 +22,7 @@ class BenchMainTest {
 
     @Test
     void shouldRunEverythingButTheClusterAndRecoveryRunsByDefault() {
-        assertThat(parse().selectedRuns()).isEqualTo(EnumSet.complementOf(EnumSet.of(Run.cluster, Run.recovery, Run.follow)));
+        assertThat(parse().selectedRuns()).isEqualTo(EnumSet.complementOf(EnumSet.of(Run.cluster, Run.recovery, Run.follow, Run.share)));
     }
 
     @Test
@@ -42,8 +42,15 @@ class BenchMainTest {
     }
 
     @Test
+    void shouldTakeTheShareRunOnlyByName() {
+        BenchMain bench = parse("--runs", "share", "--share-log", "5000");
+        assertThat(bench.selectedRuns()).containsExactly(Run.share);
+        assertThat(bench.shareLog).isEqualTo(5000L);
+    }
+
+    @Test
     void shouldAddTheClusterRunToEveryDefaultRunWithRedisCluster() {
-        assertThat(parse("--redis-cluster").selectedRuns()).isEqualTo(EnumSet.complementOf(EnumSet.of(Run.recovery, Run.follow)));
+        assertThat(parse("--redis-cluster").selectedRuns()).isEqualTo(EnumSet.complementOf(EnumSet.of(Run.recovery, Run.follow, Run.share)));
     }
 
     @Test
