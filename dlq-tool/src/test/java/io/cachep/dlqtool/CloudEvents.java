@@ -8,12 +8,12 @@ import java.util.Map;
 import java.util.UUID;
 
 /** Structured-mode CloudEvents for tests: the record value a producer would write. */
-final class CloudEvents {
+public final class CloudEvents {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private CloudEvents() {}
 
-    static byte[] event(String type, String subject, long version, Instant time, Map<String, ?> data) {
+    public static byte[] event(String type, String subject, long version, Instant time, Map<String, ?> data) {
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("specversion", "1.0");
         event.put("id", UUID.randomUUID().toString());

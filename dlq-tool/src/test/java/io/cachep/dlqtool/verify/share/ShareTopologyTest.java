@@ -1,8 +1,8 @@
 package io.cachep.dlqtool.verify.share;
 
+import static io.cachep.dlqtool.CloudEvents.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cachep.log.LoggedEvents;
 import io.cachep.rules.RuleEngine;
 import io.cachep.rules.reference.EntrySnapshot;
@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -59,7 +58,6 @@ class ShareTopologyTest {
                   - delete: { key: "user:{subject}:sessions" }
                   - invalidate-tag: { tag: "user:{subject}" }
             """;
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
 
     private record Logged(String topic, String key, byte[] value) {}
@@ -129,19 +127,5 @@ class ShareTopologyTest {
                     .ifPresent(decoded::add);
         }
         return decoded;
-    }
-
-    private static byte[] event(String type, String subject, long version, Instant time, Map<String, ?> data)
-            throws Exception {
-        Map<String, Object> event = new LinkedHashMap<>();
-        event.put("specversion", "1.0");
-        event.put("id", type + "-" + subject + "-" + version);
-        event.put("type", type);
-        event.put("source", "/test");
-        event.put("subject", subject);
-        event.put("time", time.toString());
-        event.put("entityversion", version);
-        event.put("data", data);
-        return JSON.writeValueAsBytes(event);
     }
 }
