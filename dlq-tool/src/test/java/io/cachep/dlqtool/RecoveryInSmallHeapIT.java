@@ -7,17 +7,10 @@ import io.cachep.apply.RedisTarget;
 import io.cachep.devstack.DevStack;
 import io.cachep.devstack.junit.DevStackExtension;
 import io.cachep.devstack.junit.TestIsolation;
-import io.cachep.log.LogReader;
-import io.cachep.log.LoggedEvents;
 import io.cachep.rules.KeyLayout;
-import io.cachep.rules.RuleEngine;
 import io.cachep.rules.reference.EntrySnapshot;
-import io.cachep.rules.reference.ReferenceProjection;
-import io.cachep.rules.reference.ReferenceProjection.LoggedEvent;
-import io.cachep.rulesfile.RulesFileLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,11 +45,11 @@ class RecoveryInSmallHeapIT {
         Run repair = dlqTool(deployment, dir, "verify", "--repair", "--execute", "--state-heap", "8");
         assertThat(repair.exit()).as(repair.output()).isZero();
         assertThat(repair.output()).contains("EQUAL").containsPattern("repaired [1-9][0-9]* entries");
-        assertEqualsTheModel(deployment, stack);
+        assertEqualsTheModel(deployment);
 
         Run rebuild = dlqTool(deployment, dir, "rebuild", "--namespace", deployment.namespace(), "--execute");
         assertThat(rebuild.exit()).as(rebuild.output()).isZero();
-        assertEqualsTheModel(deployment, stack);
+        assertEqualsTheModel(deployment);
 
         Run verify = dlqTool(deployment, dir, "verify", "--state-heap", "8");
         assertThat(verify.exit()).as(verify.output()).isZero();
@@ -84,15 +77,10 @@ class RecoveryInSmallHeapIT {
     }
 
     /** The judge: Redis against the reference projection of the whole log, read here, where the heap is large. */
-    private static void assertEqualsTheModel(TestDeployment deployment, DevStack stack) throws Exception {
-        RuleEngine engine = new RuleEngine(RulesFileLoader.load(Path.of(deployment.env().get("PROJECTOR_RULES_FILE"))));
-        List<LoggedEvent> log = new ArrayList<>();
-        try (LogReader reader = new LogReader(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
-            LoggedEvents events = new LoggedEvents();
-            reader.readUpTo(reader.endOffsets(engine.rules().topics()), record -> events.of(record).ifPresent(log::add), n -> {});
-        }
-        assertThat(log).hasSize(EVENTS);
-        Map<String, EntrySnapshot> expected = new ReferenceProjection(engine).project(log, Instant.now().toEpochMilli());
+    private static void assertEqualsTheModel(TestDeployment deployment) throws Exception {
+        ModelOfTheLog model = ModelOfTheLog.read(deployment);
+        assertThat(model.events()).isEqualTo(EVENTS);
+        Map<String, EntrySnapshot> expected = model.expected();
         try (RedisTarget redis = deployment.redis()) {
             Map<String, EntrySnapshot> actual = RedisSnapshots.read(redis, new KeyLayout(deployment.namespace()));
             assertThat(actual.keySet()).hasSize(expected.size()).isEqualTo(expected.keySet());

@@ -9,14 +9,9 @@ import io.cachep.devstack.DevStack;
 import io.cachep.devstack.junit.DevStackExtension;
 import io.cachep.devstack.junit.TestIsolation;
 import io.cachep.dlqtool.verify.share.SharedVerify;
-import io.cachep.log.LogReader;
-import io.cachep.log.LoggedEvents;
 import io.cachep.rules.KeyLayout;
 import io.cachep.rules.RuleEngine;
 import io.cachep.rules.reference.Divergence;
-import io.cachep.rules.reference.EntrySnapshot;
-import io.cachep.rules.reference.ReferenceProjection;
-import io.cachep.rules.reference.ReferenceProjection.LoggedEvent;
 import io.cachep.rulesfile.RulesFileLoader;
 import io.cachep.topics.TopicSetup;
 import io.cachep.topics.TopicSpec;
@@ -117,7 +112,7 @@ class SharedVerifyIT {
             sync.srem(namespace + ":user:{u-10}:sessions", "s-10");
             sync.set(namespace + ":user:{u-11}:sessions", "a string where a set belongs");
 
-            List<Divergence> injected = Divergence.between(model(engine, stack),
+            List<Divergence> injected = Divergence.between(ModelOfTheLog.read(engine, stack.bootstrapServers()).expected(),
                     RedisSnapshots.read(redis, layout));
             assertThat(injected).extracting(Divergence::kind).containsExactlyInAnyOrder(Divergence.Kind.values());
 
@@ -182,16 +177,6 @@ class SharedVerifyIT {
             }
             producer.flush();
         }
-    }
-
-    /** The judge: the reference projection of the whole log, read here. */
-    private static Map<String, EntrySnapshot> model(RuleEngine engine, DevStack stack) {
-        List<LoggedEvent> log = new ArrayList<>();
-        try (LogReader reader = new LogReader(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
-            LoggedEvents events = new LoggedEvents();
-            reader.readUpTo(reader.endOffsets(engine.rules().topics()), record -> events.of(record).ifPresent(log::add), n -> {});
-        }
-        return new ReferenceProjection(engine).project(log, Instant.now().toEpochMilli());
     }
 
     private static Set<Integer> comparedShares(String output) {
