@@ -7,7 +7,6 @@ import io.lettuce.core.api.sync.RedisCommands;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -107,14 +106,8 @@ final class FollowRun {
     }
 
     private Process dlqTool(Path out, Path err, String... args) throws Exception {
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        List<String> command = new ArrayList<>(List.of(java, RecoveryRun.HEAP,
-                "-Dlogback.configurationFile=io/cachep/dlqtool/logback.xml", "io.cachep.dlqtool.DlqToolMain"));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-        builder.environment().put("CLASSPATH", System.getProperty("java.class.path"));
-        builder.environment().putAll(environment);
-        return builder.start();
+        return RecoveryRun.dlqTool(environment, List.of(), args).redirectOutput(out.toFile()).redirectError(err.toFile())
+                .start();
     }
 
     private static void await(BooleanSupplier condition, String what, Process follower) throws InterruptedException {

@@ -67,19 +67,29 @@ final class RecoveryRun {
 
     /** Starts {@code dlq-tool ARGS} in a JVM of its own ({@link #HEAP}), its output and GC log in the work directory. */
     Started start(String name, String... args) throws Exception {
-        String java = ProcessHandle.current().info().command().orElseThrow();
         Path gcLog = workDir.resolve("gc-" + System.nanoTime() + ".log");
         Path output = workDir.resolve("dlq-tool-" + System.nanoTime() + ".log");
-        List<String> command = new ArrayList<>(List.of(java, HEAP, "-Xlog:gc:file=" + gcLog,
-                "-Dlogback.configurationFile=io/cachep/dlqtool/logback.xml", "io.cachep.dlqtool.DlqToolMain"));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
-        builder.environment().put("CLASSPATH", System.getProperty("java.class.path"));
-        builder.environment().putAll(environment);
+        ProcessBuilder builder = dlqTool(environment, List.of("-Xlog:gc:file=" + gcLog), args)
+                .redirectErrorStream(true).redirectOutput(output.toFile());
         long started = System.nanoTime();
         Process process = builder.start();
         return new Started(name, args, process, output, gcLog, LiveHeapSampler.start(process.pid(), SAMPLE_LIVE_EVERY),
                 started);
+    }
+
+    /**
+     * {@code bin/dlq-tool ARGS} as an operator runs it with {@code CACHEP_JAVA_OPTS=}{@link #HEAP}: the bench's classes
+     * (dlq-tool among them) in a JVM of its own, with {@code environment}'s {@code PROJECTOR_*} settings.
+     */
+    static ProcessBuilder dlqTool(Map<String, String> environment, List<String> jvmOptions, String... args) {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(), HEAP));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-Dlogback.configurationFile=io/cachep/dlqtool/logback.xml", "io.cachep.dlqtool.DlqToolMain"));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("CLASSPATH", System.getProperty("java.class.path"));
+        builder.environment().putAll(environment);
+        return builder;
     }
 
     /** Waits for a started command (2 hours at most) and reads what it printed. */
