@@ -227,11 +227,7 @@ final class VerifyCommand implements Callable<Integer> {
         for (Divergence.Kind kind : Divergence.Kind.values()) {
             summary.put(kind.name().toLowerCase(), tally.count(kind));
         }
-        try {
-            out.println(json.writeValueAsString(Map.of("summary", summary)));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        printLine(out, json, Map.of("summary", summary));
     }
 
     private static void printJson(PrintWriter out, ObjectMapper json, Divergence d) {
@@ -240,6 +236,11 @@ final class VerifyCommand implements Callable<Integer> {
         line.put("key", d.key());
         line.put("expected", d.expected() == null ? null : describe(d.expected()));
         line.put("actual", d.actual() == null ? null : describe(d.actual()));
+        printLine(out, json, line);
+    }
+
+    /** One JSON Lines line (maps and strings only: nothing Jackson could fail to write). */
+    private static void printLine(PrintWriter out, ObjectMapper json, Object line) {
         try {
             out.println(json.writeValueAsString(line));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

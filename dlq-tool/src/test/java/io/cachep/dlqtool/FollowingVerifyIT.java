@@ -11,15 +11,8 @@ import io.cachep.devstack.DevStack;
 import io.cachep.devstack.RedisServer;
 import io.cachep.devstack.junit.DevStackExtension;
 import io.cachep.devstack.junit.TestIsolation;
-import io.cachep.log.LogReader;
-import io.cachep.log.LoggedEvents;
 import io.cachep.projector.ProjectorApp;
 import io.cachep.rules.KeyLayout;
-import io.cachep.rules.RuleEngine;
-import io.cachep.rules.reference.EntrySnapshot;
-import io.cachep.rules.reference.ReferenceProjection;
-import io.cachep.rules.reference.ReferenceProjection.LoggedEvent;
-import io.cachep.rulesfile.RulesFileLoader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -141,6 +134,8 @@ class FollowingVerifyIT {
                 Awaitility.await().atMost(REPORTED_WITHIN).until(() -> lines(out, "divergent").stream()
                         .anyMatch(line -> line.get("kind").asText().equals("MISSING")));
                 assertThat(err.toString()).contains("sweeping every entry now");
+                // The projector's gauge shows it too, by kind, from the follower's record.
+                Awaitility.await().atMost(REPORTED_WITHIN).until(() -> divergenceGauge(projector, "missing") > 0);
                 producing.set(false);
                 traffic.join();
                 producer.flush();
@@ -150,6 +145,7 @@ class FollowingVerifyIT {
                         .until(() -> equalsTheModel(deployment, redis, layout));
                 Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
                         VerificationRecord.divergent(redis.sync(), layout).orElse(-1) == 0);
+                Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> divergenceGauge(projector, "all") == 0);
             } finally {
                 producing.set(false);
                 traffic.join();
@@ -163,6 +159,11 @@ class FollowingVerifyIT {
                             .anyMatch(e -> e.get("key").equals(line.get("key")))).as(line.toString()).isTrue());
             assertThat(lines(out, "repair-did-not-hold")).isEmpty();
         }
+    }
+
+    /** {@code cachep_cache_divergence{kind}} as the projector's /metrics serves it. */
+    private static double divergenceGauge(ProjectorApp projector, String kind) {
+        return projector.registry().get("cachep.cache.divergence").tag("kind", kind).gauge().value();
     }
 
     private static boolean reported(StringWriter out, String key) {
@@ -189,15 +190,7 @@ class FollowingVerifyIT {
 
     /** Redis against the reference projection of the whole log, read here. */
     private static boolean equalsTheModel(TestDeployment deployment, RedisTarget redis, KeyLayout layout) {
-        RuleEngine engine = new RuleEngine(RulesFileLoader.load(Path.of(deployment.env().get("PROJECTOR_RULES_FILE"))));
-        List<LoggedEvent> log = new ArrayList<>();
-        try (LogReader reader = new LogReader(Map.of("bootstrap.servers",
-                deployment.env().get("PROJECTOR_KAFKA_BOOTSTRAP_SERVERS")))) {
-            LoggedEvents events = new LoggedEvents();
-            reader.readUpTo(reader.endOffsets(engine.rules().topics()), record -> events.of(record).ifPresent(log::add), n -> {});
-        }
-        Map<String, EntrySnapshot> expected = new ReferenceProjection(engine).project(log, Instant.now().toEpochMilli());
-        return RedisSnapshots.read(redis, layout).equals(expected);
+        return RedisSnapshots.read(redis, layout).equals(ModelOfTheLog.read(deployment).expected());
     }
 
     private static void sleepQuietly(long millis) {

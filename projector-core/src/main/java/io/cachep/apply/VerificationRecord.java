@@ -14,6 +14,8 @@ import java.util.OptionalLong;
  */
 public final class VerificationRecord {
     static final String SEGMENT = "~verify";
+    /** The field of the sum of every kind. */
+    public static final String DIVERGENT = "divergent";
 
     private VerificationRecord() {}
 
@@ -27,16 +29,21 @@ public final class VerificationRecord {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("at", Instant.now().toString());
         fields.put("entries", Long.toString(entries));
-        fields.put("divergent", Long.toString(byKind.values().stream().mapToLong(Long::longValue).sum()));
+        fields.put(DIVERGENT, Long.toString(byKind.values().stream().mapToLong(Long::longValue).sum()));
         for (Divergence.Kind kind : Divergence.Kind.values()) {
-            fields.put(kind.name().toLowerCase(), Long.toString(byKind.getOrDefault(kind, 0L)));
+            fields.put(field(kind), Long.toString(byKind.getOrDefault(kind, 0L)));
         }
         redis.hset(key(layout), fields);
     }
 
+    /** The field of one kind's count: its name in lower case ({@code missing}, {@code different_value}, ...). */
+    public static String field(Divergence.Kind kind) {
+        return kind.name().toLowerCase();
+    }
+
     /** The number of divergent entries the last verify found, if one ran. */
     public static OptionalLong divergent(RedisClusterCommands<String, String> redis, KeyLayout layout) {
-        String value = redis.hget(key(layout), "divergent");
+        String value = redis.hget(key(layout), DIVERGENT);
         return value == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(value));
     }
 }

@@ -4,6 +4,7 @@ import io.cachep.apply.VerificationRecord;
 import io.cachep.projector.topology.RedisMemoryStall;
 import io.cachep.projector.topology.ReplicaShortfall;
 import io.cachep.rules.KeyLayout;
+import io.cachep.rules.reference.Divergence;
 import io.cachep.apply.RedisTarget;
 import io.cachep.apply.ServerHello;
 import io.micrometer.core.instrument.Gauge;
@@ -38,10 +39,6 @@ final class RedisHealth implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    /** The divergence kinds of the gauge, as the verify record names them, and "all" for their sum. */
-    private static final List<String> DIVERGENCE_KINDS = java.util.stream.Stream.concat(java.util.stream.Stream.of("all"),
-            java.util.Arrays.stream(io.cachep.rules.reference.Divergence.Kind.values())
-                    .map(kind -> kind.name().toLowerCase())).toList();
 
     private final KeyLayout layout;
     private final RedisMemoryStall memoryStall;
@@ -61,17 +58,22 @@ final class RedisHealth implements AutoCloseable {
         this.layout = layout;
         this.memoryStall = memoryStall;
         this.replicaShortfall = replicaShortfall;
-        for (String kind : DIVERGENCE_KINDS) {
-            // The record names the sum "divergent"; read each second, so a following verify's findings show at once.
-            String field = kind.equals("all") ? "divergent" : kind;
-            Gauge.builder("cachep.cache.divergence", this, h -> Double.parseDouble(h.divergence.getOrDefault(field, "-1")))
-                    .tag("kind", kind)
-                    .description("Entries dlq-tool verify found divergent from the log, by kind (all: every kind);"
-                            + " -1 before the first verify")
-                    .register(registry);
+        // Read from the verify record each second, so a following verify's findings show at once.
+        divergenceGauge(registry, "all", VerificationRecord.DIVERGENT);
+        for (Divergence.Kind kind : Divergence.Kind.values()) {
+            divergenceGauge(registry, VerificationRecord.field(kind), VerificationRecord.field(kind));
         }
         Gauge.builder("cachep.redis.up", this, h -> h.unreachableSince == null ? 1 : 0)
                 .description("1 while Redis answers, 0 while it does not").register(registry);
+    }
+
+    /** {@code cachep_cache_divergence{kind}}: the verify record's {@code field}, -1 before the first verify. */
+    private void divergenceGauge(MeterRegistry registry, String kind, String field) {
+        Gauge.builder("cachep.cache.divergence", this, h -> Double.parseDouble(h.divergence.getOrDefault(field, "-1")))
+                .tag("kind", kind)
+                .description("Entries dlq-tool verify found divergent from the log, by kind (all: every kind);"
+                        + " -1 before the first verify")
+                .register(registry);
     }
 
     /**
