@@ -2,7 +2,7 @@ package io.cachep.dlqtool;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cachep.dlqtool.verify.DivergenceWatch;
+import io.cachep.recovery.DivergenceWatch;
 import io.cachep.rules.reference.Divergence;
 import java.io.PrintWriter;
 import java.time.Instant;

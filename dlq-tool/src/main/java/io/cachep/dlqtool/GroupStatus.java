@@ -1,5 +1,6 @@
 package io.cachep.dlqtool;
 
+import io.cachep.log.GroupOffsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;

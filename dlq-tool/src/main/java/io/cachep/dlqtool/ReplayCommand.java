@@ -2,15 +2,16 @@ package io.cachep.dlqtool;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cachep.apply.EventStamp;
-import io.cachep.dlqtool.apply.WindowedApply;
 import io.cachep.apply.RedisApplier;
 import io.cachep.apply.RedisTarget;
+import io.cachep.apply.WindowedApply;
 import io.cachep.errors.PoisonEventException;
 import io.cachep.log.LogReader;
 import io.cachep.log.LoggedEvents;
 import io.cachep.rules.ProjectionRules;
 import io.cachep.rules.RuleEngine;
 import io.cachep.rules.reference.ReferenceProjection.LoggedEvent;
+import io.cachep.text.Progress;
 import io.cachep.text.TextTable;
 import java.io.PrintWriter;
 import java.time.Instant;

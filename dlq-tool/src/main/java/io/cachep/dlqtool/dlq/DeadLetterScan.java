@@ -2,8 +2,8 @@ package io.cachep.dlqtool.dlq;
 
 import io.cachep.config.ProjectorConfig;
 import io.cachep.dlq.DeadLetter;
-import io.cachep.dlqtool.Progress;
 import io.cachep.log.LogReader;
+import io.cachep.text.Progress;
 import java.io.PrintWriter;
 import java.util.HashMap;
 import java.util.Map;

@@ -4,7 +4,7 @@ import io.cachep.config.ProjectorConfig;
 import io.cachep.dlq.DeadLetter;
 import io.cachep.dlqtool.CommandContext;
 import io.cachep.dlqtool.ExitCodes;
-import io.cachep.dlqtool.Progress;
+import io.cachep.text.Progress;
 import io.cachep.text.TextTable;
 import java.io.PrintWriter;
 import java.util.HashMap;

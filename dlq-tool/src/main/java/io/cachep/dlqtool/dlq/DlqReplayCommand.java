@@ -6,7 +6,7 @@ import io.cachep.dlq.DeadLetter;
 import io.cachep.dlqtool.CommandContext;
 import io.cachep.dlqtool.ExitCodes;
 import io.cachep.dlqtool.OutputOption;
-import io.cachep.dlqtool.Progress;
+import io.cachep.text.Progress;
 import io.cachep.text.TextTable;
 import io.cachep.topics.ProducerSettings;
 import java.io.PrintWriter;

@@ -2,7 +2,7 @@ package io.cachep.dlqtool.dlq;
 
 import io.cachep.config.ProjectorConfig;
 import io.cachep.dlq.DeadLetter;
-import io.cachep.dlqtool.GroupOffsets;
+import io.cachep.log.GroupOffsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,9 +1,9 @@
 package io.cachep.dlqtool.rebuild;
 
 import io.cachep.apply.RedisTarget;
-import io.cachep.dlqtool.Progress;
 import io.cachep.dlqtool.rebuild.RebuildCheckpoint.Phase;
 import io.cachep.rules.KeyLayout;
+import io.cachep.text.Progress;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.Optional;

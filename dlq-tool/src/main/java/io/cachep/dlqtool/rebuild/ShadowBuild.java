@@ -1,15 +1,15 @@
 package io.cachep.dlqtool.rebuild;
 
 import io.cachep.apply.EventStamp;
-import io.cachep.dlqtool.apply.WindowedApply;
-import java.io.PrintWriter;
 import io.cachep.apply.RedisApplier;
+import io.cachep.apply.WindowedApply;
 import io.cachep.dlqtool.rebuild.RebuildCounts.Count;
 import io.cachep.errors.PoisonEventException;
 import io.cachep.log.LogReader;
 import io.cachep.log.LoggedEvents;
 import io.cachep.rules.RuleEngine;
 import io.cachep.rules.reference.ReferenceProjection.LoggedEvent;
+import java.io.PrintWriter;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;

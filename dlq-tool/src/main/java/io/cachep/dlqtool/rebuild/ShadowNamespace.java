@@ -3,6 +3,7 @@ package io.cachep.dlqtool.rebuild;
 import io.cachep.apply.RedisTarget;
 import io.cachep.rules.KeyLayout;
 import io.cachep.rules.SlotTokens;
+import io.cachep.scan.KeyScan;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

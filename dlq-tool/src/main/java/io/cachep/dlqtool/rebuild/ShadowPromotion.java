@@ -5,6 +5,7 @@ import io.cachep.apply.RedisTarget;
 import io.cachep.apply.ShadowPromoter;
 import io.cachep.dlqtool.rebuild.RebuildCounts.Count;
 import io.cachep.rules.KeyLayout;
+import io.cachep.scan.KeyScan;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

@@ -2,12 +2,12 @@ package io.cachep.dlqtool.verify;
 
 import io.cachep.apply.RedisSnapshots;
 import io.cachep.apply.RedisTarget;
-import io.cachep.dlqtool.Progress;
-import io.cachep.dlqtool.rebuild.KeyScan;
 import io.cachep.rules.KeyLayout;
 import io.cachep.rules.reference.Divergence;
 import io.cachep.rules.reference.EntrySnapshot;
 import io.cachep.rules.reference.StreamedProjection;
+import io.cachep.scan.KeyScan;
+import io.cachep.text.Progress;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,5 +1,6 @@
 package io.cachep.dlqtool.verify;
 
+import io.cachep.recovery.ModelState;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;

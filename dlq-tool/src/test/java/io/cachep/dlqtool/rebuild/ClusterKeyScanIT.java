@@ -8,6 +8,7 @@ import io.cachep.config.ConfigLoader;
 import io.cachep.config.ProjectorConfig;
 import io.cachep.devstack.RedisCluster;
 import io.cachep.rules.KeyLayout;
+import io.cachep.scan.KeyScan;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,10 +1,10 @@
-package io.cachep.dlqtool.verify;
+package io.cachep.recovery;
 
-import io.cachep.dlqtool.Progress;
 import io.cachep.log.LogReader;
 import io.cachep.log.LoggedEvents;
 import io.cachep.rules.reference.ReferenceProjection.LoggedEvent;
 import io.cachep.rules.reference.StreamedProjection;
+import io.cachep.text.Progress;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.HashMap;

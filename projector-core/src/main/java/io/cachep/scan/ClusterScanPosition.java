@@ -1,4 +1,4 @@
-package io.cachep.dlqtool.rebuild;
+package io.cachep.scan;
 
 import io.cachep.rules.SlotTokens;
 import java.util.BitSet;

@@ -1,9 +1,5 @@
-package io.cachep.dlqtool.apply;
+package io.cachep.apply;
 
-import io.cachep.apply.ApplyOutcome;
-import io.cachep.apply.EventStamp;
-import io.cachep.apply.RedisApplier;
-import io.cachep.apply.RedisFailure;
 import io.cachep.rules.Mutation;
 import java.io.PrintWriter;
 import java.time.Duration;

@@ -1,12 +1,11 @@
-package io.cachep.dlqtool.verify;
+package io.cachep.recovery;
 
 import io.cachep.apply.RedisFailure;
 import io.cachep.apply.RedisSnapshots;
 import io.cachep.apply.RedisTarget;
 import io.cachep.apply.VerificationRecord;
-import io.cachep.dlqtool.GroupOffsets;
-import io.cachep.dlqtool.apply.WindowedApply;
-import io.cachep.dlqtool.rebuild.KeyScan;
+import io.cachep.apply.WindowedApply;
+import io.cachep.log.GroupOffsets;
 import io.cachep.log.LogReader;
 import io.cachep.log.LoggedEvents;
 import io.cachep.rules.KeyLayout;
@@ -14,6 +13,7 @@ import io.cachep.rules.RuleEngine;
 import io.cachep.rules.reference.Divergence;
 import io.cachep.rules.reference.EntrySnapshot;
 import io.cachep.rules.reference.StreamedProjection;
+import io.cachep.scan.KeyScan;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;

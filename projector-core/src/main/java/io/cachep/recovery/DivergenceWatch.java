@@ -1,4 +1,4 @@
-package io.cachep.dlqtool.verify;
+package io.cachep.recovery;
 
 import io.cachep.rules.reference.Divergence;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.cachep.dlqtool.verify;
+package io.cachep.recovery;
 
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,4 +1,4 @@
-package io.cachep.dlqtool.rebuild;
+package io.cachep.scan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

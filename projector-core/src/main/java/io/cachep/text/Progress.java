@@ -1,4 +1,4 @@
-package io.cachep.dlqtool;
+package io.cachep.text;
 
 import java.io.PrintWriter;
 

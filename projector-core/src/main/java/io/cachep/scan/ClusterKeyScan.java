@@ -1,7 +1,7 @@
-package io.cachep.dlqtool.rebuild;
+package io.cachep.scan;
 
-import io.cachep.apply.RedisTarget;
 import io.cachep.apply.RedisTarget.Primary;
+import io.cachep.apply.RedisTarget;
 import io.cachep.rules.SlotTokens;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.ScanArgs;

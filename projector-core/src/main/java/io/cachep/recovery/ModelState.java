@@ -1,4 +1,4 @@
-package io.cachep.dlqtool.verify;
+package io.cachep.recovery;
 
 import io.cachep.modelstore.DiskEntryStore;
 import java.io.PrintWriter;
@@ -29,7 +29,7 @@ public final class ModelState implements AutoCloseable {
     }
 
     /** A state in a new temporary directory under {@code parent}, removed on close. */
-    static ModelState temporary(Path parent, long heapBudgetBytes) {
+    public static ModelState temporary(Path parent, long heapBudgetBytes) {
         return new ModelState(DiskEntryStore.temporary(parent, heapBudgetBytes), false);
     }
 
@@ -37,7 +37,7 @@ public final class ModelState implements AutoCloseable {
      * The state kept in {@code directory}; started afresh (what is there removed) when it was built for another
      * namespace or rules file ({@code builtWith} says which).
      */
-    static ModelState kept(Path directory, long heapBudgetBytes, String builtWith, PrintWriter err) {
+    public static ModelState kept(Path directory, long heapBudgetBytes, String builtWith, PrintWriter err) {
         DiskEntryStore store = DiskEntryStore.persistent(directory, heapBudgetBytes);
         byte[] found = store.meta(BUILT_WITH);
         if (found != null && !new String(found, StandardCharsets.UTF_8).equals(builtWith)) {

@@ -1,4 +1,4 @@
-package io.cachep.dlqtool;
+package io.cachep.log;
 
 import java.util.HashMap;
 import java.util.Map;

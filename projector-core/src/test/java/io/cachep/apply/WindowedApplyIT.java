@@ -1,10 +1,7 @@
-package io.cachep.dlqtool.apply;
+package io.cachep.apply;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cachep.apply.EventStamp;
-import io.cachep.apply.RedisApplier;
-import io.cachep.apply.RedisSnapshots;
 import io.cachep.devstack.DevStack;
 import io.cachep.devstack.junit.DevStackExtension;
 import io.cachep.devstack.junit.TestIsolation;
@@ -12,8 +9,8 @@ import io.cachep.envelope.CloudEventJsonParser;
 import io.cachep.envelope.EventEnvelope;
 import io.cachep.rules.RuleEngine;
 import io.cachep.rules.reference.EntrySnapshot;
-import io.cachep.rules.reference.ReferenceProjection;
 import io.cachep.rules.reference.ReferenceProjection.LoggedEvent;
+import io.cachep.rules.reference.ReferenceProjection;
 import io.cachep.rulesfile.RulesFileLoader;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;

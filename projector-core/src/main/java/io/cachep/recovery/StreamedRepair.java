@@ -1,10 +1,9 @@
-package io.cachep.dlqtool.verify;
+package io.cachep.recovery;
 
 import io.cachep.apply.EventStamp;
 import io.cachep.apply.RedisApplier;
 import io.cachep.apply.RedisTarget;
-import io.cachep.dlqtool.Progress;
-import io.cachep.dlqtool.apply.WindowedApply;
+import io.cachep.apply.WindowedApply;
 import io.cachep.errors.PoisonEventException;
 import io.cachep.log.LogReader;
 import io.cachep.log.LoggedEvents;
@@ -12,6 +11,7 @@ import io.cachep.modelstore.DiskEntryStore;
 import io.cachep.rules.EntryKey;
 import io.cachep.rules.Mutation;
 import io.cachep.rules.RuleEngine;
+import io.cachep.text.Progress;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;

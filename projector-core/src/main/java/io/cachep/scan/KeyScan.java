@@ -1,4 +1,4 @@
-package io.cachep.dlqtool.rebuild;
+package io.cachep.scan;
 
 import io.cachep.apply.RedisTarget;
 import io.lettuce.core.KeyScanCursor;
