@@ -20,6 +20,7 @@ import io.cachep.rules.KeyLayout;
 import io.cachep.rules.ProjectionRules;
 import io.cachep.rules.RuleEngine;
 import io.cachep.rules.reference.StreamedProjection;
+import io.cachep.rulesfile.RulesFileDigest;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.Map;
@@ -108,7 +109,7 @@ final class RebuildCommand implements Callable<Integer> {
             try (RedisTarget redis = context.openRedis()) {
                 if (!execute) {
                     Optional<RebuildCheckpoint> interrupted = RebuildCheckpoint.load(redis.sync(), live.shadow());
-                    String builtWith = rules.namespace() + " " + RebuildCheckpoint.digest(config.rulesFile());
+                    String builtWith = rules.namespace() + " " + RulesFileDigest.of(config.rulesFile());
                     try (ModelState model = state.open(builtWith, err)) {
                         StreamedProjection projection = new StreamedProjection(engine, model.store());
                         long records = LogProjection.read(reader, ends, projection, model, err);
@@ -131,7 +132,7 @@ final class RebuildCommand implements Callable<Integer> {
         KeyLayout shadow = live.shadow();
         try (RebuildLease lease = RebuildLease.acquire(redis.sync(), shadow)) {
             RebuildCheckpoint checkpoint = Rebuild.resumeOrStart(redis, shadow,
-                    RebuildCheckpoint.digest(config.rulesFile()), restart, err);
+                    RulesFileDigest.of(config.rulesFile()), restart, err);
             // On a Redis Cluster both keep every call to one slot: the applier splits batches by slot and registers
             // tags in per-slot shards; the promoter carries tags shard by shard.
             ShadowBuild build = new ShadowBuild(reader, new RuleEngine(rules, shadow),

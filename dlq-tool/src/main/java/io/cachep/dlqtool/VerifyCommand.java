@@ -5,7 +5,6 @@ import io.cachep.apply.RedisTarget;
 import io.cachep.apply.VerificationRecord;
 import io.cachep.apply.WindowedApply;
 import io.cachep.config.ProjectorConfig;
-import io.cachep.dlqtool.rebuild.RebuildCheckpoint;
 import io.cachep.dlqtool.verify.DivergenceTally;
 import io.cachep.dlqtool.verify.EntryComparison;
 import io.cachep.dlqtool.verify.FollowOptions;
@@ -23,6 +22,7 @@ import io.cachep.rules.RuleEngine;
 import io.cachep.rules.reference.Divergence;
 import io.cachep.rules.reference.EntrySnapshot;
 import io.cachep.rules.reference.StreamedProjection;
+import io.cachep.rulesfile.RulesFileDigest;
 import io.cachep.text.TextTable;
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -100,7 +100,7 @@ final class VerifyCommand implements Callable<Integer> {
         }
         RuleEngine engine = new RuleEngine(rules);
         ObjectMapper json = new ObjectMapper();
-        String builtWith = rules.namespace() + " " + RebuildCheckpoint.digest(config.rulesFile());
+        String builtWith = rules.namespace() + " " + RulesFileDigest.of(config.rulesFile());
         String shareProblem = share.problem(state, repair);
         if (shareProblem != null) {
             throw context.usageError(shareProblem);
@@ -113,7 +113,7 @@ final class VerifyCommand implements Callable<Integer> {
         }
         if (share.run() != null) {
             try (RedisTarget redis = context.openRedis()) {
-                return new SharedVerify(share, engine, RebuildCheckpoint.digest(config.rulesFile()),
+                return new SharedVerify(share, engine, RulesFileDigest.of(config.rulesFile()),
                         config.kafkaClientProperties(), redis, err, context::usageError)
                         .run((records, entries, tally) -> {
                             if (output.json()) {

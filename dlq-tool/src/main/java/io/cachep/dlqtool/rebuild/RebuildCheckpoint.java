@@ -2,13 +2,7 @@ package io.cachep.dlqtool.rebuild;
 
 import io.cachep.rules.KeyLayout;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -133,14 +127,5 @@ public final class RebuildCheckpoint {
     /** True when this checkpoint was left by an earlier, interrupted run. */
     public boolean resumed() {
         return resumed;
-    }
-
-    /** SHA-256 of the rules file: a shadow is only worth resuming under the rules it was built with. */
-    public static String digest(Path rulesFile) throws IOException {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(rulesFile)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
     }
 }
