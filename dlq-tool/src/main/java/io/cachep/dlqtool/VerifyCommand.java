@@ -13,6 +13,7 @@ import io.cachep.dlqtool.verify.StateOptions;
 import io.cachep.dlqtool.verify.share.SharedVerify;
 import io.cachep.log.LogReader;
 import io.cachep.modelstore.DiskEntryStore;
+import io.cachep.recovery.FollowLease;
 import io.cachep.recovery.LogFollower;
 import io.cachep.recovery.LogProjection;
 import io.cachep.recovery.ModelState;
@@ -183,7 +184,8 @@ final class VerifyCommand implements Callable<Integer> {
              Admin admin = context.openAdmin()) {
             model.store().clearFlags();
             follower = new LogFollower(engine, redis, reader, admin, config.applicationId(), model, repair && execute,
-                    following.sweepRate(), new FollowReport(context.out(), output.json()), err);
+                    following.sweepRate(), new FollowReport(context.out(), output.json()), err,
+                    FollowLease.describe("dlq-tool verify --follow"));
             if (repair && !execute) {
                 err.println("dry run: divergences are reported, not repaired; add --execute to repair them");
             }

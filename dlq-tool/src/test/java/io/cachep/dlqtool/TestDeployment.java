@@ -135,7 +135,12 @@ public final class TestDeployment {
 
     /** A projector for this deployment, not yet started; the caller closes it. */
     public ProjectorApp projector() throws Exception {
-        ProjectorConfig config = new ConfigLoader(env).load(Optional.empty(), Map.of());
+        return projector(new String[0]);
+    }
+
+    /** A projector for this deployment with some variables changed, not yet started; the caller closes it. */
+    public ProjectorApp projector(String... keyValues) throws Exception {
+        ProjectorConfig config = new ConfigLoader(env(keyValues)).load(Optional.empty(), Map.of());
         return ProjectorApp.create(config, RulesFileLoader.load(config.rulesFile()));
     }
 

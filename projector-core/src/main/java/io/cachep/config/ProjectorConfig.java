@@ -149,6 +149,30 @@ public final class ProjectorConfig extends AbstractConfig {
     private static final String LOG_FORMAT_DOC = "'text' (lines for people) or 'json' (one JSON object per line, with"
             + " the MDC: requestId = event id, topic, partition, offset), for log shippers.";
 
+    public static final String VERIFY_FOLLOW_CONFIG = "projector.verify.follow";
+    private static final String VERIFY_FOLLOW_DOC = "Follow the log in this projector as 'dlq-tool verify --follow' does:"
+            + " compare each entry with Redis once committed, sweep the others, log each divergence (key and kind, not"
+            + " values) and count it in cachep_cache_divergence. One instance follows at a time (a lease in Redis); the"
+            + " others stand by. It models the log on local disk (about 200 bytes an entry) and reads it from the start"
+            + " at every start unless projector.verify.follow.state.dir keeps the model.";
+
+    public static final String VERIFY_FOLLOW_REPAIR_CONFIG = "projector.verify.follow.repair";
+    private static final String VERIFY_FOLLOW_REPAIR_DOC = "With projector.verify.follow: also repair what it finds,"
+            + " through the fenced path, as 'verify --follow --repair --execute' does.";
+
+    public static final String VERIFY_FOLLOW_SWEEP_RATE_CONFIG = "projector.verify.follow.sweep.rate";
+    private static final String VERIFY_FOLLOW_SWEEP_RATE_DOC = "With projector.verify.follow: entries a second the"
+            + " background sweep compares besides the changed ones (a FLUSHALL makes it sweep at full speed).";
+
+    public static final String VERIFY_FOLLOW_STATE_DIR_CONFIG = "projector.verify.follow.state.dir";
+    private static final String VERIFY_FOLLOW_STATE_DIR_DOC = "With projector.verify.follow: keep the model of the log"
+            + " in this directory across restarts, so a restart reads only the log added since. Default: a temporary"
+            + " directory, removed at stop.";
+
+    public static final String VERIFY_FOLLOW_STATE_HEAP_MB_CONFIG = "projector.verify.follow.state.heap.mb";
+    private static final String VERIFY_FOLLOW_STATE_HEAP_MB_DOC = "With projector.verify.follow: heap for the model's"
+            + " entries, in MiB; the rest stays on disk.";
+
     public static final ConfigDef DEFINITION = new ConfigDef()
             .define(APPLICATION_ID_CONFIG, Type.STRING, "cachep-projector", new NonEmptyString(),
                     Importance.HIGH, APPLICATION_ID_DOC)
@@ -199,7 +223,17 @@ public final class ProjectorConfig extends AbstractConfig {
             .define(REDIS_REFUSE_UNSAFE_EVICTION_CONFIG, Type.BOOLEAN, false,
                     Importance.MEDIUM, REDIS_REFUSE_UNSAFE_EVICTION_DOC)
             .define(LOG_FORMAT_CONFIG, Type.STRING, "text", ConfigDef.ValidString.in("text", "json"),
-                    Importance.LOW, LOG_FORMAT_DOC);
+                    Importance.LOW, LOG_FORMAT_DOC)
+            .define(VERIFY_FOLLOW_CONFIG, Type.BOOLEAN, false,
+                    Importance.MEDIUM, VERIFY_FOLLOW_DOC)
+            .define(VERIFY_FOLLOW_REPAIR_CONFIG, Type.BOOLEAN, false,
+                    Importance.MEDIUM, VERIFY_FOLLOW_REPAIR_DOC)
+            .define(VERIFY_FOLLOW_SWEEP_RATE_CONFIG, Type.INT, 1000, Range.between(1, 1_000_000),
+                    Importance.LOW, VERIFY_FOLLOW_SWEEP_RATE_DOC)
+            .define(VERIFY_FOLLOW_STATE_DIR_CONFIG, Type.STRING, null,
+                    Importance.LOW, VERIFY_FOLLOW_STATE_DIR_DOC)
+            .define(VERIFY_FOLLOW_STATE_HEAP_MB_CONFIG, Type.INT, 64, Range.between(1, 1_000_000),
+                    Importance.LOW, VERIFY_FOLLOW_STATE_HEAP_MB_DOC);
 
     static final String HIDDEN = "[hidden]";
 
@@ -305,6 +339,17 @@ public final class ProjectorConfig extends AbstractConfig {
     public boolean refuseUnsafeEviction() {
         return getBoolean(REDIS_REFUSE_UNSAFE_EVICTION_CONFIG);
     }
+
+    /** The in-process follower's settings ({@code projector.verify.follow.*}). */
+    public FollowSettings verifyFollow() {
+        return new FollowSettings(getBoolean(VERIFY_FOLLOW_CONFIG), getBoolean(VERIFY_FOLLOW_REPAIR_CONFIG),
+                getInt(VERIFY_FOLLOW_SWEEP_RATE_CONFIG), file(VERIFY_FOLLOW_STATE_DIR_CONFIG),
+                (long) getInt(VERIFY_FOLLOW_STATE_HEAP_MB_CONFIG) << 20);
+    }
+
+    /** What {@link #verifyFollow()} holds. */
+    public record FollowSettings(boolean enabled, boolean repair, int sweepRate, Optional<Path> stateDir,
+                                 long stateHeapBytes) {}
 
     public boolean jsonLogs() {
         return "json".equals(getString(LOG_FORMAT_CONFIG));

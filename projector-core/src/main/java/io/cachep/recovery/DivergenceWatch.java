@@ -44,26 +44,41 @@ public final class DivergenceWatch {
         this.listener = listener;
     }
 
-    /** What a conclusive comparison found for {@code key}: a divergence, or null when equal. */
-    void observe(String key, Divergence found) {
+    /**
+     * What a conclusive comparison found for {@code key}: a divergence, or null when equal. Returns whether it is news:
+     * a divergence not reported before, or of another kind than reported (something else happened to the entry since,
+     * a flush after a repair, say: it is reported, and repaired, again).
+     */
+    boolean observe(String key, Divergence found) {
         if (found == null) {
             Reported was = reported.remove(key);
             if (was != null) {
                 listener.equalAgain(key, was.kind, was.repaired);
             }
-            return;
+            return false;
         }
         Reported known = reported.get(key);
-        if (known == null) {
+        if (known == null || known.kind != found.kind()) {
             reported.put(key, new Reported(found.kind()));
             listener.divergent(found);
-            return;
+            return true;
         }
-        known.kind = found.kind();
         if (known.recheck) {
             known.recheck = false;
             listener.stillDivergentAfterRepair(found);
         }
+        return false;
+    }
+
+    /**
+     * Lets every reported entry be repaired again: a flush explains why a repair did not hold, and undoes the ones
+     * that did.
+     */
+    void forgetRepairs() {
+        reported.values().forEach(report -> {
+            report.repaired = false;
+            report.recheck = false;
+        });
     }
 
     /** Entries repaired since the last pass: to be compared again now. */

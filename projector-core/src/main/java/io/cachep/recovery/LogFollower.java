@@ -45,6 +45,9 @@ import org.apache.kafka.common.TopicPartition;
  *
  * <p>Signs of a flushed namespace (the record it writes every pass gone, or a slice mostly missing) make the sweep
  * run at full speed until it has been round once, so a {@code FLUSHALL} is reported within seconds.
+ *
+ * <p>One follower per namespace follows at a time ({@link FollowLease}); another stands by, reading nothing, until
+ * the lease is free.
  */
 public final class LogFollower {
     static final Duration TICK = Duration.ofSeconds(1);
@@ -58,6 +61,7 @@ public final class LogFollower {
     private static final Duration REPAIR_AT_MOST_EVERY = Duration.ofSeconds(10);
     private static final Duration STATUS_EVERY = Duration.ofSeconds(10);
     private static final Duration CHECKPOINT_EVERY = Duration.ofSeconds(60);
+    private static final Duration STANDBY_LOOK_EVERY = Duration.ofSeconds(5);
 
     private final RuleEngine engine;
     private final KeyLayout layout;
@@ -75,6 +79,10 @@ public final class LogFollower {
     private final DivergenceWatch.Listener listener;
     private final LoggedEvents events = new LoggedEvents();
     private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final FollowLease lease;
+    /** Who holds the lease while this follower stands by (null: this one does). */
+    private String standingByFor;
+    private long lastLeaseLook;
 
     private final Map<TopicPartition, Long> positions = new HashMap<>();
     /** Per partition, the offset of the last record folded in that invalidated a tag. */
@@ -98,7 +106,8 @@ public final class LogFollower {
     private record ReadBatch(List<String> keys, Map<String, EntrySnapshot> actual, long readAt) {}
 
     public LogFollower(RuleEngine engine, RedisTarget redis, LogReader reader, Admin admin, String projectorGroup,
-                       ModelState state, boolean repair, int sweepRate, DivergenceWatch.Listener listener, PrintWriter err) {
+                       ModelState state, boolean repair, int sweepRate, DivergenceWatch.Listener listener, PrintWriter err,
+                       String who) {
         if (sweepRate < 1) {
             throw new IllegalArgumentException("--sweep-rate must be at least 1 (entries a second), was " + sweepRate);
         }
@@ -115,6 +124,7 @@ public final class LogFollower {
         this.err = err;
         this.listener = listener;
         this.watch = new DivergenceWatch(listener);
+        this.lease = new FollowLease(redis.sync(), layout, who);
     }
 
     /**
@@ -122,6 +132,11 @@ public final class LogFollower {
      * until {@link #stop}; returns the entries divergent then.
      */
     public long run() throws Exception {
+        while (!holdsTheLease()) {
+            if (stopRequested.await(TICK.toMillis(), TimeUnit.MILLISECONDS)) {
+                return 0;
+            }
+        }
         Map<TopicPartition, Long> ends = reader.endOffsets(engine.rules().topics());
         committed = GroupOffsets.committed(admin, projectorGroup);
         Map<TopicPartition, Long> upToProjector = new HashMap<>();
@@ -157,7 +172,35 @@ public final class LogFollower {
         if (state.persistent()) {
             state.checkpoint(positions);
         }
+        try {
+            lease.release();
+        } catch (RuntimeException e) {
+            err.println("could not give up the follower's lease (" + e + "); it lapses in " + FollowLease.TTL.toSeconds() + " s");
+        }
         return watch.divergent();
+    }
+
+    /**
+     * Takes or renews the lease; says once when this follower starts or stops standing by for another. One standing by
+     * looks only every {@link #STANDBY_LOOK_EVERY}, so after a {@code FLUSHALL} took the lease with it, the follower
+     * that holds the model (and renews every pass) takes it again first.
+     */
+    private boolean holdsTheLease() {
+        long now = System.currentTimeMillis();
+        if (standingByFor != null && now - lastLeaseLook < STANDBY_LOOK_EVERY.toMillis()) {
+            return false;
+        }
+        lastLeaseLook = now;
+        String other = lease.hold().orElse(null);
+        if (other != null && !other.equals(standingByFor)) {
+            err.println("standing by: " + other + " follows namespace " + layout.namespace()
+                    + "; this one takes over when its lease (" + FollowLease.TTL.toSeconds() + " s) lapses");
+        } else if (other == null && standingByFor != null) {
+            err.println("taking over following namespace " + layout.namespace() + " from " + standingByFor);
+        }
+        err.flush();
+        standingByFor = other;
+        return other == null;
     }
 
     /**
@@ -176,6 +219,9 @@ public final class LogFollower {
     }
 
     private void pass(long now) throws Exception {
+        if (!holdsTheLease()) {
+            return;
+        }
         noticeAFlush();
         // 1. The projector's offsets, then the entries due for a look.
         committed = GroupOffsets.committed(admin, projectorGroup);
@@ -207,9 +253,11 @@ public final class LogFollower {
                     EntrySnapshot expected = projection.expected(key, batch.readAt());
                     EntrySnapshot there = batch.actual().get(key);
                     Divergence.Kind kind = Divergence.compare(expected, there);
-                    missing += kind == Divergence.Kind.MISSING ? 1 : 0;
+                    boolean news = watch.observe(key, kind == null ? null : new Divergence(kind, key, expected, there));
+                    // Only news counts towards a suspected flush: entries already reported missing would make every
+                    // slice look like one until they are repaired.
+                    missing += news && kind == Divergence.Kind.MISSING ? 1 : 0;
                     compared++;
-                    watch.observe(key, kind == null ? null : new Divergence(kind, key, expected, there));
                 }
             }
         } else {
@@ -312,6 +360,7 @@ public final class LogFollower {
         sweptTo = null;
         scanCursor = "0";
         impliedThisRound = 0;
+        watch.forgetRepairs();
         err.println(why + ": sweeping every entry now");
     }
 

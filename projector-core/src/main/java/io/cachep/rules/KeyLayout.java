@@ -22,6 +22,7 @@ public final class KeyLayout {
     static final String TAG_SLOTS_SEGMENT = "~tagslots:";
     static final String SHADOW_SEGMENT = "~rebuild";
     static final String VERIFY_RUN_SEGMENT = "~verify-run:";
+    static final String FOLLOW_LEASE_SEGMENT = "~verify-follower";
     /** Keys of rules may not start with this: it marks cachep's own metadata. */
     public static final char RESERVED_PREFIX = '~';
 
@@ -105,6 +106,14 @@ public final class KeyLayout {
      */
     public String verifyRun(String run) {
         return namespace + ':' + VERIFY_RUN_SEGMENT + run;
+    }
+
+    /**
+     * Who follows the namespace's log ({@code dlq-tool verify --follow}, or a projector with
+     * {@code projector.verify.follow}): {@code <namespace>:~verify-follower}, one follower at a time.
+     */
+    public String followLease() {
+        return namespace + ':' + FOLLOW_LEASE_SEGMENT;
     }
 
     /** The pattern that matches every key of the namespace, data and metadata alike. */

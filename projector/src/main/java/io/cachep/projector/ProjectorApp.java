@@ -16,6 +16,7 @@ import io.cachep.projector.topology.RedisMemoryStall;
 import io.cachep.projector.topology.ReplicaShortfall;
 import io.cachep.config.ProjectorConfig;
 import io.cachep.config.RedisEndpoint;
+import io.cachep.projector.follow.InProcessFollower;
 import io.cachep.projector.http.HttpEndpoints;
 import io.cachep.projector.topology.ProjectionFailure;
 import io.cachep.projector.topology.ProjectionMetrics;
@@ -73,6 +74,8 @@ public final class ProjectorApp implements AutoCloseable {
     private final RedisApplier redisApplier;
     private final ApplyBatcher batcher;
     private final KafkaAccessDenied accessDenied;
+    /** {@code projector.verify.follow}; null when off. */
+    private final InProcessFollower follower;
     private KafkaStreamsMetrics streamsMetrics;
 
     private ProjectorApp(ProjectorConfig config, ProjectionRules rules) throws IOException {
@@ -134,6 +137,7 @@ public final class ProjectorApp implements AutoCloseable {
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
         http = new HttpEndpoints(config.httpPort(), registry, this::readiness);
+        follower = config.verifyFollow().enabled() ? new InProcessFollower(config, engine, clientResources) : null;
     }
 
     /** Connects to Redis (failing fast if it is unreachable or too old) and builds the app; {@link #start()} runs it. */
@@ -147,6 +151,9 @@ public final class ProjectorApp implements AutoCloseable {
         redisHealth.start();
         http.start();
         streams.start();
+        if (follower != null) {
+            follower.start();
+        }
         log.info("projector started; /metrics, /health and /ready on port {}", http.port());
     }
 
@@ -194,6 +201,9 @@ public final class ProjectorApp implements AutoCloseable {
             streamsMetrics.close();
         }
         http.close();
+        if (follower != null) {
+            follower.close();
+        }
         redisHealth.close();
         applier.close();
         batcher.close();
