@@ -23,8 +23,6 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -32,8 +30,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -48,7 +44,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(DevStackExtension.class)
 class HardenedClusterIT {
-    private static final Path SECURITY_DOC = Path.of("..", "docs", "security.md");
     private static final Duration DEADLINE = Duration.ofSeconds(120);
 
     @Test
@@ -56,7 +51,7 @@ class HardenedClusterIT {
                                                                    @TempDir Path dir) throws Exception {
         TestDeployment deployment = TestDeployment.create(stack, isolation, dir, HardenedRedisIT.RULES, 2, 1);
         String namespace = deployment.namespace();
-        String clusterGrants = clusterAdditions();
+        String clusterGrants = HardenedRedisIT.aclAdditions("cluster");
         try (RedisCluster cluster = RedisCluster.start(RedisCluster.Options.defaults())) {
             for (RedisServer node : cluster.nodes()) {
                 createUser(node, HardenedRedisIT.aclLine("projector", namespace, "projector-pw") + " " + clusterGrants);
@@ -109,14 +104,6 @@ class HardenedClusterIT {
                 assertThat(RedisSnapshots.read(redis, engine.layout())).isEqualTo(model);
             }
         }
-    }
-
-    /** The grants docs/security.md says a cluster needs on top of each line. */
-    private static String clusterAdditions() throws Exception {
-        Matcher block = Pattern.compile("<!-- redis-acl:cluster -->\\s*```\\s*\\n([^\\n]+)\\n```")
-                .matcher(Files.readString(SECURITY_DOC, StandardCharsets.UTF_8));
-        assertThat(block.find()).as("docs/security.md has the cluster additions").isTrue();
-        return block.group(1).strip();
     }
 
     /** {@code ACL SETUSER} with a docs line (its leading {@code user} dropped), on one node. */

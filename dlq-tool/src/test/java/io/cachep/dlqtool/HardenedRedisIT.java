@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cachep.apply.ApplyOutcome;
 import io.cachep.apply.RedisSnapshots;
+import io.cachep.apply.VerificationRecord;
 import io.cachep.config.ConfigLoader;
 import io.cachep.config.ProjectorConfig;
 import io.cachep.devstack.DevStack;
@@ -15,6 +16,7 @@ import io.cachep.dlqtool.CliRun.Result;
 import io.cachep.envelope.CloudEventJsonParser;
 import io.cachep.projector.ProjectorApp;
 import io.cachep.projector.topology.ProjectionMetrics;
+import io.cachep.rules.KeyLayout;
 import io.cachep.rules.ProjectionRules;
 import io.cachep.rules.RuleEngine;
 import io.cachep.rules.reference.ReferenceProjection;
@@ -36,6 +38,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -109,7 +113,7 @@ class HardenedRedisIT {
         Path aclFile = dir.resolve("users.acl");
         Files.writeString(aclFile, String.join("\n",
                 "user default on nopass ~* &* +@all", // the test's own view of Redis
-                aclLine("projector", namespace, "projector-pw"),
+                aclLine("projector", namespace, "projector-pw") + " " + aclAdditions("projector-follow"),
                 aclLine("operator-read", namespace, "operator-pw"),
                 aclLine("operator-write", namespace, "repair-pw")) + "\n");
 
@@ -124,13 +128,23 @@ class HardenedRedisIT {
             deployment.send(log.toArray(ProducerRecord[]::new));
             List<byte[]> sent = log.stream().map(ProducerRecord::value).toList();
 
-            ProjectorConfig config = new ConfigLoader(projectorEnv).load(Optional.empty(), Map.of());
+            // The projector follows the log in-process too, under its line plus the grants documented for that.
+            Map<String, String> followingEnv = new HashMap<>(projectorEnv);
+            followingEnv.put("PROJECTOR_VERIFY_FOLLOW", "true");
+            ProjectorConfig config = new ConfigLoader(followingEnv).load(Optional.empty(), Map.of());
             ProjectionRules rules = RulesFileLoader.load(config.rulesFile());
-            try (ProjectorApp projector = ProjectorApp.create(config, rules)) {
+            KeyLayout layout = new RuleEngine(rules).layout();
+            Instant projectorFrom = Instant.now();
+            try (ProjectorApp projector = ProjectorApp.create(config, rules);
+                 RedisClient admin = adminClient(redis, ca, operatorCert);
+                 StatefulRedisConnection<String, String> connection = admin.connect()) {
                 projector.start();
                 Awaitility.await().atMost(DEADLINE).until(() -> processed(projector) >= sent.size());
                 assertThat(projector.metrics().count(ProjectionMetrics.DLQ_OUTCOME)).isZero();
                 assertThat(projector.fatalFailure()).isEmpty();
+                Awaitility.await().atMost(DEADLINE).until(() -> followed(connection, layout, projectorFrom));
+                Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
+                        projector.registry().get("cachep.cache.divergence").tag("kind", "all").gauge().value() == 0);
             }
 
             try (RedisClient admin = adminClient(redis, ca, operatorCert);
@@ -183,10 +197,35 @@ class HardenedRedisIT {
                 assertThat(replayed.exit()).as(replayed.both()).isZero();
                 Result after = CliRun.run(new VerifyCommand(readerEnv));
                 assertThat(after.exit()).as(after.both()).isZero();
+
+                // verify --follow under the read-only line: it holds the follower's lease and writes its record.
+                Instant followFrom = Instant.now();
+                VerifyCommand follow = new VerifyCommand(readerEnv);
+                CompletableFuture<Result> following = CompletableFuture.supplyAsync(() -> CliRun.run(follow, "--follow"));
+                Awaitility.await().atMost(DEADLINE).until(() -> following.isDone() || followed(connection, layout, followFrom));
+                follow.stopFollowing();
+                Result followed = following.get(30, TimeUnit.SECONDS);
+                assertThat(followed.exit()).as(followed.both()).isZero();
+                assertThat(followed.err()).as(followed.both()).doesNotContain("a pass failed");
+                assertThat(connection.sync().exists(layout.followLease())).as("given up at the stop").isZero();
                 assertThat(RedisSnapshots.read(connection.sync(), new RuleEngine(rules).layout()))
                         .isEqualTo(model(deployment.topic(), rules, sent));
             }
         }
+    }
+
+    /** A follower holds the namespace's lease and has written the verify record since {@code since}: passes ran. */
+    private static boolean followed(StatefulRedisConnection<String, String> connection, KeyLayout layout, Instant since) {
+        String at = connection.sync().hget(VerificationRecord.key(layout), "at");
+        return connection.sync().exists(layout.followLease()) == 1 && at != null && Instant.parse(at).isAfter(since);
+    }
+
+    /** The grants docs/security.md says {@code what} needs on top of a role's line ({@code cluster}, ...). */
+    static String aclAdditions(String what) throws Exception {
+        Matcher block = Pattern.compile("<!-- redis-acl:" + Pattern.quote(what) + " -->\\s*```\\s*\\n([^\\n]+)\\n```")
+                .matcher(Files.readString(SECURITY_DOC, StandardCharsets.UTF_8));
+        assertThat(block.find()).as("docs/security.md has the additions for " + what).isTrue();
+        return block.group(1).strip();
     }
 
     /** The ACL line docs/security.md gives for {@code role}, with the placeholders filled in. */

@@ -16,8 +16,9 @@ import java.util.UUID;
  * renewed every pass: the others stand by and take over once it lapses (the holder stopped, or stalled for
  * {@link #TTL}). A key that is simply gone (a {@code FLUSHALL}) is taken again by whoever looks first.
  *
- * <p>Only GET, SET and DEL, which the projector's ACL already grants. The check and the renewal are two commands; the
- * window between them is milliseconds against a time to live of {@link #TTL}.
+ * <p>Only GET and SET, which the projector's ACL already grants and the read-only operator's grants on this one key.
+ * The check and the renewal are two commands; the window between them is milliseconds against a time to live of
+ * {@link #TTL}.
  */
 public final class FollowLease {
     static final Duration TTL = Duration.ofSeconds(30);
@@ -49,7 +50,7 @@ public final class FollowLease {
     /** Gives the lease up, so a standing-by follower takes over at once rather than after {@link #TTL}. */
     public void release() {
         if (holder.equals(redis.get(key))) {
-            redis.del(key);
+            redis.set(key, holder, SetArgs.Builder.px(1)); // expired at once: SET, not DEL, which a reader may not run
         }
     }
 

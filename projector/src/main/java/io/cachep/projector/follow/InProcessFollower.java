@@ -1,5 +1,6 @@
 package io.cachep.projector.follow;
 
+import io.cachep.apply.RedisPermissions;
 import io.cachep.apply.RedisTarget;
 import io.cachep.apply.ReplicaWait;
 import io.cachep.config.ProjectorConfig;
@@ -14,6 +15,7 @@ import io.lettuce.core.resource.ClientResources;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -62,8 +64,14 @@ public final class InProcessFollower implements AutoCloseable {
                 if (closing.getCount() == 0) {
                     break;
                 }
-                log.error("the in-process follower stopped: {}; starting it again in {} s", e.getMessage(),
-                        RESTART_AFTER.toSeconds(), e);
+                Optional<String> denied = RedisPermissions.explain(e);
+                if (denied.isPresent()) { // a missing grant, not a bug: what to grant, no stack trace
+                    log.error("the in-process follower (projector.verify.follow) stopped: {}; starting it again in {} s",
+                            denied.get(), RESTART_AFTER.toSeconds());
+                } else {
+                    log.error("the in-process follower (projector.verify.follow) stopped: {}; starting it again in {} s",
+                            e.getMessage(), RESTART_AFTER.toSeconds(), e);
+                }
             }
             try {
                 closing.await(RESTART_AFTER.toMillis(), TimeUnit.MILLISECONDS);
