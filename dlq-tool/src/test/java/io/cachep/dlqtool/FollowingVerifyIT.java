@@ -26,7 +26,6 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.Awaitility;
@@ -66,14 +65,7 @@ class FollowingVerifyIT {
                      stack.bootstrapServers(), "linger.ms", "5"), new StringSerializer(), new ByteArraySerializer());
              RedisTarget redis = deployment.redis()) {
             projector.start();
-            int sent = 0;
-            while (sent < LOADED) {
-                for (ProducerRecord<String, byte[]> record : sent == LOADED / 2
-                        ? List.of(events.flush(ItemEvents.tenantOf(1))) : events.next()) {
-                    producer.send(record);
-                    sent++;
-                }
-            }
+            int sent = events.load(producer, LOADED);
             producer.flush();
             ConvergenceChecks.awaitHandled(projector, sent);
 

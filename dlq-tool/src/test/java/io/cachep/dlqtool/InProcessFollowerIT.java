@@ -14,11 +14,9 @@ import io.cachep.rules.KeyLayout;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -54,14 +52,7 @@ class InProcessFollowerIT {
                          stack.bootstrapServers(), "linger.ms", "5"), new StringSerializer(), new ByteArraySerializer());
                  RedisTarget redis = deployment.redis()) {
                 first.start();
-                int sent = 0;
-                while (sent < LOADED) {
-                    for (ProducerRecord<String, byte[]> record : sent == LOADED / 2
-                            ? List.of(events.flush(ItemEvents.tenantOf(1))) : events.next()) {
-                        producer.send(record);
-                        sent++;
-                    }
-                }
+                int sent = events.load(producer, LOADED);
                 producer.flush();
                 ConvergenceChecks.awaitHandled(first, sent);
                 Awaitility.await().atMost(Duration.ofSeconds(60)).until(() ->

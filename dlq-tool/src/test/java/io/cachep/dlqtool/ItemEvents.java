@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
@@ -92,6 +93,21 @@ final class ItemEvents {
     /** The flush of a tenant's cache: {@code invalidate-tag} of {@code tenant:{t}}, at the time it is made. */
     ProducerRecord<String, byte[]> flush(String tenant) {
         return new ProducerRecord<>(topic, tenant, CloudEvents.event("flushed", tenant, 1, Instant.now(), Map.of()));
+    }
+
+    /**
+     * Sends at least {@code count} records of {@link #next()}, a tenant flush half-way, without waiting for them;
+     * returns how many were sent.
+     */
+    int load(Producer<String, byte[]> producer, int count) {
+        int sent = 0;
+        while (sent < count) {
+            for (ProducerRecord<String, byte[]> record : sent == count / 2 ? List.of(flush(tenantOf(1))) : next()) {
+                producer.send(record);
+                sent++;
+            }
+        }
+        return sent;
     }
 
     static String tenantOf(int item) {
