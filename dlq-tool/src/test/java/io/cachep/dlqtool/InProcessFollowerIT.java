@@ -59,7 +59,8 @@ class InProcessFollowerIT {
                         VerificationRecord.divergent(redis.sync(), layout).isPresent());
                 String firstHolder = redis.sync().get(layout.followLease());
                 assertThat(firstHolder).as("the following instance's lease").startsWith("projector ");
-                assertThat(divergence(first, "all")).as("a projector at rest, Redis equal: nothing divergent").isZero();
+                // A projector at rest, Redis equal: nothing divergent (the gauge reads the record every second).
+                Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> divergence(first, "all") == 0);
 
                 try (ProjectorApp second = deployment.projector(FOLLOWING)) {
                     second.start();
@@ -68,12 +69,14 @@ class InProcessFollowerIT {
                     assertThat(redis.sync().get(layout.followLease())).as("one follows, the other stands by")
                             .isEqualTo(firstHolder);
 
-                    // A tampered value: counted, then repaired.
+                    // A tampered value, repaired: no event writes it meanwhile, so only the follower can have. (Its count
+                    // in the gauge may last a single pass: the flush below checks the gauge.)
                     String tampered = layout.entry("profile:{p-3}").data();
-                    assertThat(redis.sync().exists(tampered)).isOne();
-                    redis.sync().hset(tampered, "f0", "tampered");
-                    Awaitility.await().atMost(REPORTED_WITHIN).until(() -> divergence(second, "all") > 0);
-                    Awaitility.await().atMost(REPAIRED_WITHIN).until(() -> !"tampered".equals(redis.sync().hget(tampered, "f0")));
+                    Map<String, String> before = redis.sync().hgetall(tampered);
+                    assertThat(before).isNotEmpty();
+                    redis.sync().hset(tampered, before.keySet().iterator().next(), "tampered");
+                    Awaitility.await().atMost(REPORTED_WITHIN.plus(REPAIRED_WITHIN))
+                            .until(() -> before.equals(redis.sync().hgetall(tampered)));
 
                     // A FLUSHALL: reported within 10 s, restored within 60 s.
                     redis.sync().flushall();

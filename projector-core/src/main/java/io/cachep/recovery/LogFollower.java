@@ -141,7 +141,9 @@ public final class LogFollower {
         committed = GroupOffsets.committed(admin, projectorGroup);
         Map<TopicPartition, Long> upToProjector = new HashMap<>();
         ends.forEach((partition, end) -> upToProjector.put(partition, Math.min(end, committed.getOrDefault(partition, 0L))));
-        LogProjection.read(reader, upToProjector, projection, state, err);
+        try (FollowLease.Renewal renewing = lease.keptDuring("reading the log")) {
+            LogProjection.read(reader, upToProjector, projection, state, err);
+        }
         positions.putAll(reader.beginningOffsets(ends.keySet()));
         upToProjector.forEach((partition, at) -> positions.merge(partition, at, Math::max));
         state.positions().forEach((partition, at) -> positions.merge(partition, at, Math::max));
@@ -175,15 +177,16 @@ public final class LogFollower {
         try {
             lease.release();
         } catch (RuntimeException e) {
-            err.println("could not give up the follower's lease (" + e + "); it lapses in " + FollowLease.TTL.toSeconds() + " s");
+            err.println("could not give up the follower's lease (" + e + "); it lapses in " + lease.ttl().toSeconds() + " s");
         }
         return watch.divergent();
     }
 
     /**
      * Takes or renews the lease; says once when this follower starts or stops standing by for another. One standing by
-     * looks only every {@link #STANDBY_LOOK_EVERY}, so after a {@code FLUSHALL} took the lease with it, the follower
-     * that holds the model (and renews every pass) takes it again first.
+     * looks only every {@link #STANDBY_LOOK_EVERY} and takes a free lease only at its second look in a row
+     * ({@link FollowLease#hold}), so after a {@code FLUSHALL} took the lease with it, the follower that holds the model
+     * (renewing every pass) takes it back.
      */
     private boolean holdsTheLease() {
         long now = System.currentTimeMillis();
@@ -192,15 +195,21 @@ public final class LogFollower {
         }
         lastLeaseLook = now;
         String other = lease.hold().orElse(null);
-        if (other != null && !other.equals(standingByFor)) {
-            err.println("standing by: " + other + " follows namespace " + layout.namespace()
-                    + "; this one takes over when its lease (" + FollowLease.TTL.toSeconds() + " s) lapses");
-        } else if (other == null && standingByFor != null) {
-            err.println("taking over following namespace " + layout.namespace() + " from " + standingByFor);
+        if (other == null) {
+            if (standingByFor != null) {
+                err.println("taking over following namespace " + layout.namespace() + " from " + standingByFor);
+                err.flush();
+            }
+            standingByFor = null;
+            return true;
         }
-        err.flush();
-        standingByFor = other;
-        return other == null;
+        if (!other.equals(FollowLease.NOBODY_YET) && !other.equals(standingByFor)) {
+            err.println("standing by: " + other + " follows namespace " + layout.namespace()
+                    + "; this one takes over when its lease (" + lease.ttl().toSeconds() + " s) lapses");
+            err.flush();
+            standingByFor = other;
+        }
+        return false;
     }
 
     /**
@@ -377,7 +386,10 @@ public final class LogFollower {
         lastRepair = now;
         state.store().clearFlags();
         unrepaired.forEach(state.store()::flag);
-        long repaired = new StreamedRepair(engine, redis, state.store(), err).repair(reader, WindowedApply.RETRY_FOR);
+        long repaired;
+        try (FollowLease.Renewal renewing = lease.keptDuring("repairing")) {
+            repaired = new StreamedRepair(engine, redis, state.store(), err).repair(reader, WindowedApply.RETRY_FOR);
+        }
         state.store().clearFlags();
         watch.repaired(unrepaired);
         err.println("repaired " + repaired + " entries");
