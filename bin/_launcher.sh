@@ -54,6 +54,12 @@ cachep_run() {
   # of its own status first. A -Dlogback.configurationFile in CACHEP_JAVA_OPTS comes later and wins.
   local logback="${main%.*}"
   logback="${logback//.//}/logback.xml"
+  # A launcher may name a collector for its work (CACHEP_DEFAULT_GC, set by bin/dlq-tool); one named in
+  # CACHEP_JAVA_OPTS wins, and two would stop the JVM ("Conflicting collector combinations").
+  local gc=""
+  if [[ -n "${CACHEP_DEFAULT_GC:-}" && "${CACHEP_JAVA_OPTS:-}" != *"-XX:+Use"*"GC"* ]]; then
+    gc="$CACHEP_DEFAULT_GC"
+  fi
   # CACHEP_CLASSPATH adds your own jars, e.g. custom rules registered with ServiceLoader.
-  exec java "-Dlogback.configurationFile=$logback" ${CACHEP_JAVA_OPTS:-} -cp "$CACHEP_HOME/$module/target/$module.jar:$CACHEP_HOME/$module/target/lib/*${CACHEP_CLASSPATH:+:$CACHEP_CLASSPATH}" "$main" "$@"
+  exec java "-Dlogback.configurationFile=$logback" $gc ${CACHEP_JAVA_OPTS:-} -cp "$CACHEP_HOME/$module/target/$module.jar:$CACHEP_HOME/$module/target/lib/*${CACHEP_CLASSPATH:+:$CACHEP_CLASSPATH}" "$main" "$@"
 }

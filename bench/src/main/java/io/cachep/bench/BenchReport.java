@@ -323,7 +323,7 @@ final class BenchReport {
             }
         }
         return table.render() + "verify's main phase is the comparison (entries/s); rebuild's the shadow build (events/s)."
-                + " Peak heap after GC: what G1 let the heap fill to; peak live heap: a full-GC histogram every 10 s."
+                + " Peak heap after GC: what the collector let the heap fill to; peak live heap: a full-GC histogram every 10 s."
                 + " exit 3: verify found Redis differing from the log (before a rebuild: expected)\n\n";
     }
 

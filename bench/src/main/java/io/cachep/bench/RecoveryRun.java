@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
 final class RecoveryRun {
     /** The heap every command gets: the bound. */
     static final String HEAP = "-Xmx256m";
+    /** The collector {@code bin/dlq-tool} runs with unless told otherwise (its {@code CACHEP_DEFAULT_GC}). */
+    static final String LAUNCHER_GC = "-XX:+UseParallelGC";
     private static final Pattern PHASE_END = Pattern.compile("^(.+): ([0-9,]+)(?:/[0-9,]+)?, ([0-9,]+)/s in ([0-9.]+)s$");
     private static final Pattern AFTER_GC = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
     private static final Duration SAMPLE_LIVE_EVERY = Duration.ofSeconds(10);
@@ -78,11 +80,13 @@ final class RecoveryRun {
     }
 
     /**
-     * {@code bin/dlq-tool ARGS} as an operator runs it with {@code CACHEP_JAVA_OPTS=}{@link #HEAP}: the bench's classes
+     * {@code bin/dlq-tool ARGS} as an operator runs it with {@code CACHEP_JAVA_OPTS=}{@link #HEAP} (and the launcher's
+     * collector, {@link #LAUNCHER_GC}): the bench's classes
      * (dlq-tool among them) in a JVM of its own, with {@code environment}'s {@code PROJECTOR_*} settings.
      */
     static ProcessBuilder dlqTool(Map<String, String> environment, List<String> jvmOptions, String... args) {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(), HEAP));
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(), HEAP,
+                LAUNCHER_GC));
         command.addAll(jvmOptions);
         command.addAll(List.of("-Dlogback.configurationFile=io/cachep/dlqtool/logback.xml", "io.cachep.dlqtool.DlqToolMain"));
         command.addAll(List.of(args));
@@ -127,7 +131,7 @@ final class RecoveryRun {
     }
 
     /**
-     * The most heap in use right after any collection, MiB: what G1 let the heap fill to. Young collections leave old
+     * The most heap in use right after any collection, MiB: what the collector let the heap fill to. Young collections leave old
      * garbage in place until a marking cycle has run, so this overstates what the command keeps; the sampled live heap
      * ({@link LiveHeapSampler}) is the figure for that.
      */
