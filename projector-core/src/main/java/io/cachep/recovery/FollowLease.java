@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * {@code dlq-tool verify --follow}, would otherwise read the whole log, repair the same entries and write the
  * namespace's verify record, whose counts would then flap between theirs. A key naming its holder, with a time to live
  * renewed every pass: the others stand by and take over once it lapses (the holder stopped, or stalled for
- * {@link #TTL}). A key that is simply gone (a {@code FLUSHALL}) is taken again by whoever looks first.
+ * {@link #TTL}). A key that is simply gone (a {@code FLUSHALL}) is taken back by its holder ({@link #hold()}).
  *
  * <p>Only GET and SET, which the projector's ACL already grants and the read-only operator's grants on this one key.
  * The check and the renewal are two commands; the window between them is milliseconds against a time to live of
@@ -58,7 +58,7 @@ public final class FollowLease {
      * its next pass; a follower that stood by takes a free lease only when it finds it free twice in a row, so the one
      * with the model, not one that must first read the whole log, goes on finding the flush's damage.
      */
-    public Optional<String> hold() {
+    public synchronized Optional<String> hold() { // synchronized: renewals may run on their own thread
         String current = redis.get(key);
         if (holder.equals(current)) {
             redis.set(key, holder, SetArgs.Builder.px(ttl.toMillis()));
@@ -105,7 +105,7 @@ public final class FollowLease {
     }
 
     /** Gives the lease up, so a standing-by follower takes over at once rather than after {@link #TTL}. */
-    public void release() {
+    public synchronized void release() {
         if (holder.equals(redis.get(key))) {
             redis.set(key, holder, SetArgs.Builder.px(1)); // expired at once: SET, not DEL, which a reader may not run
         }
