@@ -3,6 +3,7 @@ package io.cachep.dlqtool;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cachep.recovery.DivergenceWatch;
+import io.cachep.recovery.LinesPerSecond;
 import io.cachep.rules.reference.Divergence;
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -21,9 +22,7 @@ final class FollowReport implements DivergenceWatch.Listener {
     private final PrintWriter out;
     private final boolean json;
     private final ObjectMapper mapper = new ObjectMapper();
-    private long second;
-    private int shown;
-    private long held;
+    private final LinesPerSecond lines = new LinesPerSecond(LINES_PER_SECOND);
 
     FollowReport(PrintWriter out, boolean json) {
         this.out = out;
@@ -72,34 +71,21 @@ final class FollowReport implements DivergenceWatch.Listener {
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException(e);
             }
-        } else {
-            long now = System.currentTimeMillis() / 1000;
-            if (now != second) {
-                flushHeld();
-                second = now;
-                shown = 0;
-            }
-            if (shown++ < LINES_PER_SECOND) {
-                out.println(text.get());
-            } else {
-                held++;
-            }
+        } else if (lines.admit(this::sayHeldBack)) {
+            out.println(text.get());
         }
         out.flush();
     }
 
     @Override
     public void passDone() {
-        if (!json && System.currentTimeMillis() / 1000 != second) {
-            flushHeld();
+        if (!json) {
+            lines.secondOver(this::sayHeldBack);
         }
     }
 
-    private void flushHeld() {
-        if (held > 0) {
-            out.printf("... and %,d more in that second (-o json prints every one)%n", held);
-            held = 0;
-        }
+    private void sayHeldBack(long held) {
+        out.printf("... and %,d more in that second (-o json prints every one)%n", held);
     }
 
     private static Object orDash(Object value) {

@@ -109,7 +109,7 @@ final class RebuildCommand implements Callable<Integer> {
             try (RedisTarget redis = context.openRedis()) {
                 if (!execute) {
                     Optional<RebuildCheckpoint> interrupted = RebuildCheckpoint.load(redis.sync(), live.shadow());
-                    String builtWith = rules.namespace() + " " + RulesFileDigest.of(config.rulesFile());
+                    String builtWith = ModelState.builtWith(rules.namespace(), config.rulesFile());
                     try (ModelState model = state.open(builtWith, err)) {
                         StreamedProjection projection = new StreamedProjection(engine, model.store());
                         long records = LogProjection.read(reader, ends, projection, model, err);

@@ -101,7 +101,7 @@ final class VerifyCommand implements Callable<Integer> {
         }
         RuleEngine engine = new RuleEngine(rules);
         ObjectMapper json = new ObjectMapper();
-        String builtWith = rules.namespace() + " " + RulesFileDigest.of(config.rulesFile());
+        String builtWith = ModelState.builtWith(rules.namespace(), config.rulesFile());
         String shareProblem = share.problem(state, repair);
         if (shareProblem != null) {
             throw context.usageError(shareProblem);

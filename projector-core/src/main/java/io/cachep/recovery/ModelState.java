@@ -1,11 +1,14 @@
 package io.cachep.recovery;
 
 import io.cachep.modelstore.DiskEntryStore;
+import io.cachep.rulesfile.RulesFileDigest;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -28,8 +31,26 @@ public final class ModelState implements AutoCloseable {
         this.positions = decode(store.meta(POSITIONS));
     }
 
+    /**
+     * What a state is of, for {@link #open}: the namespace and the digest of the rules file it is projected with.
+     */
+    public static String builtWith(String namespace, Path rulesFile) throws IOException {
+        return namespace + " " + RulesFileDigest.of(rulesFile);
+    }
+
+    /**
+     * The state kept in {@code directory} (see {@link #kept}), or, without one, a state in a new temporary directory
+     * under {@code java.io.tmpdir}, removed on close.
+     *
+     * @param builtWith {@link #builtWith}: a kept state of anything else is discarded
+     */
+    public static ModelState open(Optional<Path> directory, long heapBudgetBytes, String builtWith, PrintWriter err) {
+        return directory.map(dir -> kept(dir, heapBudgetBytes, builtWith, err))
+                .orElseGet(() -> temporary(Path.of(System.getProperty("java.io.tmpdir")), heapBudgetBytes));
+    }
+
     /** A state in a new temporary directory under {@code parent}, removed on close. */
-    public static ModelState temporary(Path parent, long heapBudgetBytes) {
+    private static ModelState temporary(Path parent, long heapBudgetBytes) {
         return new ModelState(DiskEntryStore.temporary(parent, heapBudgetBytes), false);
     }
 
@@ -37,7 +58,7 @@ public final class ModelState implements AutoCloseable {
      * The state kept in {@code directory}; started afresh (what is there removed) when it was built for another
      * namespace or rules file ({@code builtWith} says which).
      */
-    public static ModelState kept(Path directory, long heapBudgetBytes, String builtWith, PrintWriter err) {
+    private static ModelState kept(Path directory, long heapBudgetBytes, String builtWith, PrintWriter err) {
         DiskEntryStore store = DiskEntryStore.persistent(directory, heapBudgetBytes);
         byte[] found = store.meta(BUILT_WITH);
         if (found != null && !new String(found, StandardCharsets.UTF_8).equals(builtWith)) {

@@ -3,6 +3,7 @@ package io.cachep.dlqtool.verify;
 import io.cachep.recovery.ModelState;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /**
@@ -20,13 +21,12 @@ public final class StateOptions {
             description = "Heap for the model's entries, in MiB; the rest stays on disk (default: ${DEFAULT-VALUE}).")
     int heapMegabytes;
 
-    /** @param builtWith what the state is of (namespace and rules digest): a kept state of anything else is discarded */
+    /** @param builtWith {@link ModelState#builtWith}: a kept state of anything else is discarded */
     public ModelState open(String builtWith, PrintWriter err) {
         if (heapMegabytes < 1) {
             throw new IllegalArgumentException("--state-heap must be at least 1 (MiB), was " + heapMegabytes);
         }
         long budget = (long) heapMegabytes << 20;
-        return directory == null ? ModelState.temporary(Path.of(System.getProperty("java.io.tmpdir")), budget)
-                : ModelState.kept(directory, budget, builtWith, err);
+        return ModelState.open(Optional.ofNullable(directory), budget, builtWith, err);
     }
 }

@@ -1,6 +1,7 @@
 package io.cachep.projector.follow;
 
 import io.cachep.recovery.DivergenceWatch;
+import io.cachep.recovery.LinesPerSecond;
 import io.cachep.rules.reference.Divergence;
 import org.slf4j.Logger;
 
@@ -15,9 +16,7 @@ final class DivergenceLog implements DivergenceWatch.Listener {
     static final int LINES_PER_SECOND = 20;
 
     private final Logger log;
-    private long second;
-    private int shown;
-    private long held;
+    private final LinesPerSecond lines = new LinesPerSecond(LINES_PER_SECOND);
 
     DivergenceLog(Logger log) {
         this.log = log;
@@ -47,29 +46,14 @@ final class DivergenceLog implements DivergenceWatch.Listener {
 
     @Override
     public void passDone() {
-        if (System.currentTimeMillis() / 1000 != second) {
-            reportHeld();
-        }
+        lines.secondOver(this::sayHeldBack);
     }
 
     private boolean admit() {
-        long now = System.currentTimeMillis() / 1000;
-        if (now != second) {
-            reportHeld();
-            second = now;
-            shown = 0;
-        }
-        if (shown++ < LINES_PER_SECOND) {
-            return true;
-        }
-        held++;
-        return false;
+        return lines.admit(this::sayHeldBack);
     }
 
-    private void reportHeld() {
-        if (held > 0) {
-            log.warn("... and {} more entries changed state in that second (counts by kind: cachep_cache_divergence)", held);
-            held = 0;
-        }
+    private void sayHeldBack(long held) {
+        log.warn("... and {} more entries changed state in that second (counts by kind: cachep_cache_divergence)", held);
     }
 }

@@ -10,10 +10,8 @@ import io.cachep.recovery.FollowLease;
 import io.cachep.recovery.LogFollower;
 import io.cachep.recovery.ModelState;
 import io.cachep.rules.RuleEngine;
-import io.cachep.rulesfile.RulesFileDigest;
 import io.lettuce.core.resource.ClientResources;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -83,15 +81,12 @@ public final class InProcessFollower implements AutoCloseable {
 
     private void followOnce() throws Exception {
         PrintWriter lines = new PrintWriter(new LogLines(log), true);
-        String builtWith = engine.rules().namespace() + " " + RulesFileDigest.of(config.rulesFile());
+        String builtWith = ModelState.builtWith(engine.rules().namespace(), config.rulesFile());
         try (LogReader reader = new LogReader(config.kafkaClientProperties());
              Admin admin = Admin.create(config.kafkaClientProperties());
              RedisTarget redis = RedisTarget.connect(config.redis(), resources, new ReplicaWait(
                      config.redisWaitReplicas(), config.redisWaitTimeout(), ReplicaWait.Listener.IGNORE));
-             ModelState model = settings.stateDir()
-                     .map(dir -> ModelState.kept(dir, settings.stateHeapBytes(), builtWith, lines))
-                     .orElseGet(() -> ModelState.temporary(Path.of(System.getProperty("java.io.tmpdir")),
-                             settings.stateHeapBytes()))) {
+             ModelState model = ModelState.open(settings.stateDir(), settings.stateHeapBytes(), builtWith, lines)) {
             model.store().clearFlags();
             LogFollower follower = new LogFollower(engine, redis, reader, admin, config.applicationId(), model,
                     settings.repair(), settings.sweepRate(), new DivergenceLog(log), lines,
